@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's test command runs it (after `npm ci`):
+# install the pinned test tools, build (compile, jest, eslint, API.md, npm package),
+# build the Python wheel, run the Python suite against it, and print one summary
+# line for both suites. Exits non-zero when any step fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+rm -rf test-reports
+status=0
+run() {
+  echo "::: $*"
+  "$@" || { echo "::: FAILED: $*"; status=1; }
+}
+
+run bash .ci/setup-tools.sh
+# CI=true keeps `build` to the npm package; the Python wheel is built explicitly below,
+# and the Java and Go packages by `npx projen package:java` / `package:go` (see README).
+[ $status -eq 0 ] && run env CI=true npx projen build
+[ $status -eq 0 ] && run npx projen package:python
+[ $status -eq 0 ] && run npx projen test:python
+run python3 .ci/summary.py test-reports/junit.xml test-reports/pytest.xml
+exit $status

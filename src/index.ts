@@ -1,0 +1,4 @@
+export * from './issuer';
+export * from './provider';
+export * from './subject';
+export * from './role';

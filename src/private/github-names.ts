@@ -1,0 +1,176 @@
+import { Token, Tokenization } from 'aws-cdk-lib';
+
+/**
+ * Checks on the names that go into a GitHub Actions token's claims.
+ *
+ * Each function returns normally for a valid value or a token (not known until
+ * deployment), and otherwise throws an Error that names the value, the rule and
+ * the fix. `*` and `?` are IAM wildcards: only ref and environment names may
+ * carry them, never an owner, a repository or an ID.
+ */
+
+const OWNER = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+const REPOSITORY = /^[A-Za-z0-9._-]+$/;
+const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
+ */
+export function hasWildcard(value: string): boolean {
+  return WILDCARD.test(literalText(value));
+}
+
+/**
+ * IAM reads `${...}` in a condition value as a policy variable, so a subject may not hold `${`.
+ */
+export function hasPolicyVariable(value: string): boolean {
+  return literalText(value).includes('${');
+}
+
+function literalText(value: string): string {
+  if (!Token.isUnresolved(value)) return value;
+  return Tokenization.reverseString(value)
+    .mapTokens({ mapToken: () => '' })
+    .join({ join: (left: any, right: any) => `${left}${right}` });
+}
+
+export function validateOwner(owner: string): void {
+  if (Token.isUnresolved(owner)) return;
+  rejectWildcard('owner', owner);
+  if (owner.length > 39 || !OWNER.test(owner)) {
+    throw new Error(
+      `Invalid GitHub owner '${owner}': owners are 1-39 letters, digits or single hyphens, ` +
+      'not starting or ending with a hyphen. Use the user or organization name as in github.com/<owner>.',
+    );
+  }
+}
+
+export function validateRepositoryName(name: string): void {
+  if (Token.isUnresolved(name)) return;
+  rejectWildcard('repository', name);
+  if (name.includes('/')) {
+    throw new Error(
+      `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
+      "as in GitHubRepository.of('octo-org', 'octo-app'), or use GitHubRepository.fromFullName('octo-org/octo-app').",
+    );
+  }
+  if (name.endsWith('.git')) {
+    throw new Error(`Invalid GitHub repository name '${name}': drop the '.git' suffix of the clone URL.`);
+  }
+  if (name.length > 100 || !REPOSITORY.test(name) || name === '.' || name === '..') {
+    throw new Error(
+      `Invalid GitHub repository name '${name}': repository names are 1-100 letters, digits, '.', '_' or '-', ` +
+      "and not '.' or '..'.",
+    );
+  }
+}
+
+export function validateNumericId(what: string, id: string): void {
+  if (Token.isUnresolved(id)) return;
+  rejectWildcard(what, id);
+  if (!NUMERIC_ID.test(id)) {
+    throw new Error(
+      `Invalid GitHub ${what} '${id}': IDs are positive whole numbers, such as the 'id' field that ` +
+      'the GitHub REST API returns for the user, organization or repository.',
+    );
+  }
+}
+
+/**
+ * git's ref-name rules (`git check-ref-format`) for a branch or tag name,
+ * with `*` and `?` allowed as IAM wildcards.
+ */
+export function validateRefName(kind: 'branch' | 'tag', name: string): void {
+  if (Token.isUnresolved(name)) return;
+  const prefix = kind === 'branch' ? 'refs/heads/' : 'refs/tags/';
+  if (name.startsWith('refs/')) {
+    throw new Error(
+      `Invalid ${kind} name '${name}': give the ${kind} name without the 'refs/...' prefix ` +
+      `('${name.startsWith(prefix) ? name.slice(prefix.length) : name.replace(/^refs\/[^/]*\//, '')}'); ` +
+      `the '${prefix}' part is added for you.`,
+    );
+  }
+  const problem = refNameProblem(name);
+  if (problem) {
+    throw new Error(
+      `Invalid ${kind} name '${name}': ${problem}. Names follow git's ref-name rules; ` +
+      "'*' and '?' are allowed as wildcards.",
+    );
+  }
+}
+
+function refNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'it is empty';
+  if (name.length > 255) return 'it is longer than 255 characters';
+  if (CONTROL_CHARACTER.test(name) || name.includes(' ')) return 'it contains a space or a control character';
+  const forbidden = ['~', '^', ':', '[', '\\'].find(c => name.includes(c));
+  if (forbidden) return `it contains '${forbidden}'`;
+  if (name.includes('..')) return "it contains '..'";
+  if (name.includes('@{')) return "it contains '@{'";
+  if (name === '@') return "it is '@'";
+  if (name.startsWith('-')) return "it starts with '-'";
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return "it has an empty '/'-separated part";
+  if (name.endsWith('.')) return "it ends with '.'";
+  const badPart = name.split('/').find(part => part.startsWith('.') || part.endsWith('.lock'));
+  if (badPart !== undefined) return `its part '${badPart}' starts with '.' or ends with '.lock'`;
+  return undefined;
+}
+
+export function validateEnvironmentName(name: string): void {
+  if (Token.isUnresolved(name)) return;
+  if (name.length === 0 || name.length > 255) {
+    throw new Error(`Invalid environment name '${name}': environment names are 1-255 characters.`);
+  }
+  if (CONTROL_CHARACTER.test(name) || name.trim() !== name) {
+    throw new Error(
+      `Invalid environment name '${name}': it has a control character or leading or trailing space; ` +
+      'use the name exactly as in the repository settings under Environments.',
+    );
+  }
+}
+
+/**
+ * A reusable workflow's reference, as in the `job_workflow_ref` claim:
+ * `owner/repository/.github/workflows/file.yml@refs/heads/branch` (or `@refs/tags/tag`, or `@<commit SHA>`).
+ */
+export function validateJobWorkflowRef(ref: string): void {
+  if (Token.isUnresolved(ref)) return;
+  const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^@]+\.ya?ml)@(.+)$/.exec(ref);
+  if (!match) {
+    throw new Error(
+      `Invalid job_workflow_ref '${ref}': use 'owner/repository/.github/workflows/file.yml@refs/heads/branch' ` +
+      "(or '@refs/tags/tag', or '@<commit SHA>').",
+    );
+  }
+  const [, owner, repository, path, gitRef] = match;
+  validateOwner(owner);
+  validateRepositoryName(repository);
+  if (WILDCARD.test(path) || CONTROL_CHARACTER.test(path) || path.includes(':') || path.includes('..')) {
+    throw new Error(
+      `Invalid job_workflow_ref '${ref}': the workflow path '${path}' must name one file exactly ` +
+      "(no wildcards, ':' or '..').",
+    );
+  }
+  if (gitRef.startsWith('refs/heads/')) {
+    validateRefName('branch', gitRef.slice('refs/heads/'.length));
+  } else if (gitRef.startsWith('refs/tags/')) {
+    validateRefName('tag', gitRef.slice('refs/tags/'.length));
+  } else if (!/^[0-9a-f]{40}$/.test(gitRef)) {
+    throw new Error(
+      `Invalid job_workflow_ref '${ref}': after '@' give 'refs/heads/<branch>', 'refs/tags/<tag>' ` +
+      'or a full 40-character commit SHA.',
+    );
+  }
+}
+
+function rejectWildcard(what: string, value: string): void {
+  if (WILDCARD.test(value)) {
+    throw new Error(
+      `Invalid GitHub ${what} '${value}': wildcards ('*', '?') may not touch the owner, the repository or an ID, ` +
+      'because a pattern there admits other accounts and repositories (octo-app* also matches octo-app-evil). ' +
+      `Name the ${what} exactly; put wildcards only in branch, tag or environment names.`,
+    );
+  }
+}

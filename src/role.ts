@@ -1,0 +1,242 @@
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { DEFAULT_AUDIENCE } from './private/defaults';
+import { GitHubTrustPrincipal } from './private/trust-principal';
+import { trustPolicySize } from './private/trust-policy-size';
+import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
+import { GitHubSubject } from './subject';
+
+const DEFAULT_TRUST_POLICY_SIZE = 2048;
+const MAX_TRUST_POLICY_SIZE = 4096;
+
+/**
+ * Properties of a role that GitHub Actions workflows assume through OpenID Connect.
+ */
+export interface GitHubActionsRoleProps {
+  /**
+   * The OIDC provider for the GitHub issuer that signs the workflows' tokens.
+   */
+  readonly provider: IGitHubOidcProvider;
+
+  /**
+   * The token subjects (`sub` claims) that may assume the role.
+   *
+   * At least one is needed by synth time; more can be added with `addSubject()`.
+   *
+   * @example
+   * const app = GitHubRepository.of('octo-org', 'octo-app');
+   * const subjects = [app.branch('main'), app.tag('v*')];
+   */
+  readonly subjects: GitHubSubject[];
+
+  /**
+   * The audience the token must carry in its `aud` claim.
+   *
+   * @default 'sts.amazonaws.com', which aws-actions/configure-aws-credentials requests
+   */
+  readonly audience?: string;
+
+  /**
+   * The most characters the trust policy may have, whitespace not counted.
+   *
+   * IAM allows 2,048 by default; an account whose quota was raised may allow up to 4,096.
+   *
+   * @default 2048
+   */
+  readonly maxTrustPolicySize?: number;
+
+  /**
+   * A name for the role.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly roleName?: string;
+
+  /**
+   * A description of the role.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The path of the role.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * How long the credentials of one workflow run last, from 1 to 12 hours.
+   *
+   * The workflow asks for its duration with `role-duration-seconds`; this caps it.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+
+  /**
+   * A permissions boundary for the role.
+   *
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * Managed policies to attach to the role.
+   *
+   * @default - none
+   */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * Inline policies to embed in the role.
+   *
+   * @default - none
+   */
+  readonly inlinePolicies?: { [name: string]: iam.PolicyDocument };
+}
+
+/**
+ * An IAM role that GitHub Actions workflows assume with `sts:AssumeRoleWithWebIdentity`,
+ * trusting exactly the subjects it is given.
+ *
+ * Its trust policy always pins the token's audience and subject: exact subjects
+ * under `StringEquals`, patterns under `StringLike`, each kind in its own statement.
+ *
+ * @example
+ * declare const stack: Stack;
+ * const provider = new GitHubOidcProvider(stack, 'GitHub');
+ * const app = GitHubRepository.of('octo-org', 'octo-app');
+ * const role = new GitHubActionsRole(stack, 'Deploy', {
+ *   provider,
+ *   subjects: [app.branch('main'), app.environment('production')],
+ * });
+ */
+export class GitHubActionsRole extends iam.Role {
+  /**
+   * The OIDC provider the role trusts.
+   */
+  public readonly provider: IGitHubOidcProvider;
+
+  /**
+   * The audience the role requires.
+   */
+  public readonly audience: string;
+
+  private readonly trust: GitHubTrustPrincipal;
+
+  public constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
+    const audience = props.audience ?? DEFAULT_AUDIENCE;
+    validateAudience(props.provider, audience);
+    validateRoleName(props.roleName);
+    const maxTrustPolicySize = validateMaxTrustPolicySize(props.maxTrustPolicySize);
+    const trust = new GitHubTrustPrincipal(props.provider, audience);
+    props.subjects.forEach(subject => trust.addSubject(subject));
+
+    super(scope, id, {
+      assumedBy: trust,
+      roleName: props.roleName,
+      description: props.description,
+      path: props.path,
+      maxSessionDuration: props.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+      managedPolicies: props.managedPolicies,
+      inlinePolicies: props.inlinePolicies,
+    });
+    this.provider = props.provider;
+    this.audience = audience;
+    this.trust = trust;
+    trust.subjects.forEach(subject => this.warnIfBroad(subject));
+
+    this.node.addValidation({
+      validate: () => this.validateTrustPolicy(maxTrustPolicySize),
+    });
+  }
+
+  /**
+   * The subjects the role trusts, in the order they were added, without duplicates.
+   */
+  public get subjects(): GitHubSubject[] {
+    return this.trust.subjects;
+  }
+
+  /**
+   * Trusts one more subject.
+   *
+   * @example
+   * declare const role: GitHubActionsRole;
+   * role.addSubject(GitHubRepository.of('octo-org', 'octo-app').tag('v*'));
+   */
+  public addSubject(subject: GitHubSubject): void {
+    if (this.trust.addSubject(subject)) {
+      this.warnIfBroad(subject);
+    }
+  }
+
+  private warnIfBroad(subject: GitHubSubject): void {
+    if (subject.admitsAnyContext) {
+      Annotations.of(this).addWarningV2(
+        'cdk-github-actions-oidc:anyContext',
+        `Role trusts '${subject.value}': every branch, tag, environment and pull request of the repository, ` +
+        'including branches that anyone with write access can push. Trust a branch, tag or environment instead, ' +
+        'or acknowledge this warning if it is intended.',
+      );
+    }
+  }
+
+  private validateTrustPolicy(maxTrustPolicySize: number): string[] {
+    const subjectCount = this.trust.subjects.length;
+    if (subjectCount === 0) {
+      return [
+        'The role trusts no subject, so no workflow could assume it: pass at least one in `subjects`, ' +
+        "such as GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call addSubject().",
+      ];
+    }
+    const size = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
+    if (size > maxTrustPolicySize) {
+      return [
+        `The trust policy is ${size} characters (whitespace not counted), over the limit of ${maxTrustPolicySize} ` +
+        `for ${subjectCount} subjects, and IAM would refuse it at deployment. Trust fewer subjects, ` +
+        "merge them into a pattern such as 'release/*', split them across roles, or, if the account's quota " +
+        `was raised, set maxTrustPolicySize up to ${MAX_TRUST_POLICY_SIZE}.`,
+      ];
+    }
+    return [];
+  }
+}
+
+function validateAudience(provider: IGitHubOidcProvider, audience: string): void {
+  if (Token.isUnresolved(audience)) return;
+  if (audience.length === 0 || audience.length > 255 || /\s/.test(audience)) {
+    throw new Error(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as '${DEFAULT_AUDIENCE}'.`);
+  }
+  if (provider instanceof GitHubOidcProvider && !provider.audiences.includes(audience)) {
+    throw new Error(
+      `Audience '${audience}' is not one of the provider's audiences (${provider.audiences.join(', ')}): ` +
+      "IAM would refuse every token. Add it to the provider's `audiences`, or use one of them.",
+    );
+  }
+}
+
+function validateRoleName(roleName: string | undefined): void {
+  if (roleName === undefined || Token.isUnresolved(roleName)) return;
+  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new Error(
+      `Invalid role name '${roleName}': role names are 1-64 letters, digits or '_+=,.@-' characters ` +
+      `(this one has ${roleName.length}).`,
+    );
+  }
+}
+
+function validateMaxTrustPolicySize(size: number | undefined): number {
+  if (size === undefined) return DEFAULT_TRUST_POLICY_SIZE;
+  if (!Number.isInteger(size) || size < DEFAULT_TRUST_POLICY_SIZE || size > MAX_TRUST_POLICY_SIZE) {
+    throw new Error(
+      `Invalid maxTrustPolicySize ${size}: IAM's limit is ${DEFAULT_TRUST_POLICY_SIZE} characters by default and ` +
+      `at most ${MAX_TRUST_POLICY_SIZE} with a raised quota; give a whole number in that range.`,
+    );
+  }
+  return size;
+}

@@ -1,0 +1,457 @@
+import { Token } from 'aws-cdk-lib';
+import {
+  hasPolicyVariable,
+  hasWildcard,
+  validateEnvironmentName,
+  validateJobWorkflowRef,
+  validateNumericId,
+  validateOwner,
+  validateRefName,
+  validateRepositoryName,
+} from './private/github-names';
+import { ClaimTraits } from './private/claim-traits';
+
+/**
+ * Options for a GitHub repository.
+ */
+export interface GitHubRepositoryOptions {
+  /**
+   * The numeric ID of the repository's owner (user or organization).
+   *
+   * With `repositoryId`, subjects use GitHub's immutable form
+   * `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`, which GitHub emits by default for
+   * repositories created, renamed or transferred since 15 July 2026, and which no
+   * longer matches if the owner or repository is deleted and its name taken again.
+   *
+   * @default - the name-only form `repo:OWNER/REPO:...`
+   */
+  readonly ownerId?: string;
+
+  /**
+   * The numeric ID of the repository; given together with `ownerId`.
+   *
+   * @default - the name-only form `repo:OWNER/REPO:...`
+   */
+  readonly repositoryId?: string;
+}
+
+/**
+ * A GitHub repository, the starting point for the subjects a role trusts.
+ *
+ * @example
+ * const app = GitHubRepository.of('octo-org', 'octo-app');
+ * const subjects = [app.branch('main'), app.environment('production')];
+ */
+export class GitHubRepository {
+  /**
+   * A repository by owner and name, optionally with their numeric IDs.
+   *
+   * @param owner the user or organization, as in github.com/<owner>
+   * @param name the repository name, as in github.com/<owner>/<name>
+   */
+  public static of(owner: string, name: string, options: GitHubRepositoryOptions = {}): GitHubRepository {
+    return new GitHubRepository(owner, name, options);
+  }
+
+  /**
+   * A repository by its full name, `owner/name`.
+   *
+   * @example
+   * const app = GitHubRepository.fromFullName('octo-org/octo-app');
+   */
+  public static fromFullName(fullName: string, options: GitHubRepositoryOptions = {}): GitHubRepository {
+    const parts = fullName.split('/');
+    if (Token.isUnresolved(fullName) || parts.length !== 2) {
+      throw new Error(
+        `Invalid repository '${fullName}': give it as 'owner/name', such as 'octo-org/octo-app'` +
+        (Token.isUnresolved(fullName) ? ', known at synth time; for a deploy-time value use GitHubRepository.of(owner, name).' : '.'),
+      );
+    }
+    return new GitHubRepository(parts[0], parts[1], options);
+  }
+
+  /**
+   * The user or organization that owns the repository.
+   */
+  public readonly owner: string;
+
+  /**
+   * The repository's name.
+   */
+  public readonly name: string;
+
+  /**
+   * The owner's numeric ID.
+   *
+   * @default - not used
+   */
+  public readonly ownerId?: string;
+
+  /**
+   * The repository's numeric ID.
+   *
+   * @default - not used
+   */
+  public readonly repositoryId?: string;
+
+  private constructor(owner: string, name: string, options: GitHubRepositoryOptions) {
+    validateOwner(owner);
+    validateRepositoryName(name);
+    if ((options.ownerId === undefined) !== (options.repositoryId === undefined)) {
+      throw new Error(
+        `Repository '${owner}/${name}' has only one of ownerId and repositoryId: the immutable subject form ` +
+        'repo:OWNER@OWNER_ID/REPO@REPO_ID needs both. Give both IDs, or neither for the name-only form.',
+      );
+    }
+    if (options.ownerId !== undefined) validateNumericId('owner ID', options.ownerId);
+    if (options.repositoryId !== undefined) validateNumericId('repository ID', options.repositoryId);
+    this.owner = owner;
+    this.name = name;
+    this.ownerId = options.ownerId;
+    this.repositoryId = options.repositoryId;
+  }
+
+  /**
+   * The repository as `owner/name`.
+   */
+  public get fullName(): string {
+    return `${this.owner}/${this.name}`;
+  }
+
+  /**
+   * Workflow runs on a branch: `repo:OWNER/REPO:ref:refs/heads/BRANCH`.
+   *
+   * A job that uses an environment is identified by the environment instead; trust that with `environment()`.
+   *
+   * @param name the branch name, without `refs/heads/`; `*` and `?` match any characters
+   */
+  public branch(name: string): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.branch(name)]);
+  }
+
+  /**
+   * Workflow runs on a tag: `repo:OWNER/REPO:ref:refs/tags/TAG`.
+   *
+   * @param name the tag name, without `refs/tags/`; `*` and `?` match any characters (`v*`)
+   */
+  public tag(name: string): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.tag(name)]);
+  }
+
+  /**
+   * Jobs that use a deployment environment: `repo:OWNER/REPO:environment:NAME`.
+   *
+   * Environments can require reviewers and restrict branches, which makes them the
+   * safest subject for a role that deploys.
+   *
+   * @param name the environment name, exactly as in the repository settings; `*` and `?` match any characters
+   */
+  public environment(name: string): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.environment(name)]);
+  }
+
+  /**
+   * Workflow runs triggered by a pull request: `repo:OWNER/REPO:pull_request`.
+   *
+   * Pull requests from forks do not get an OIDC token, but every pull request
+   * inside the repository does, whatever its branch.
+   */
+  public pullRequest(): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.pullRequest()]);
+  }
+
+  /**
+   * Every workflow run of the repository: any branch, tag, environment or pull request
+   * (`repo:OWNER/REPO:*`).
+   *
+   * This is broad: a role that trusts it warns at synth time. Prefer `branch()`,
+   * `tag()` or `environment()`.
+   */
+  public anyContext(): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.anyContext()]);
+  }
+
+  /**
+   * The value of the `repo` claim: `owner/name`, or `owner@id/name@id` in the immutable form.
+   *
+   * @internal
+   */
+  public get _claimValue(): string {
+    return this.ownerId === undefined
+      ? this.fullName
+      : `${this.owner}@${this.ownerId}/${this.name}@${this.repositoryId}`;
+  }
+}
+
+/**
+ * One part of a token's `sub` claim.
+ *
+ * GitHub builds `sub` from the claims an organization or repository lists in its
+ * OIDC subject template (`include_claim_keys`): by default `repo` then `context`.
+ * Combine these parts with `GitHubSubject.fromClaims()` in the same order as the template.
+ *
+ * @example
+ * const subject = GitHubSubject.fromClaims([
+ *   GitHubClaim.repo(GitHubRepository.of('octo-org', 'octo-app')),
+ *   GitHubClaim.environment('production'),
+ *   GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main'),
+ * ]);
+ */
+export class GitHubClaim {
+  /**
+   * The `repo` claim: `repo:OWNER/REPO` (or the immutable form with IDs).
+   */
+  public static repo(repository: GitHubRepository): GitHubClaim {
+    return new GitHubClaim('repo', `repo:${repository._claimValue}`, { pinsOwner: true, pinsRepository: true });
+  }
+
+  /**
+   * The `context` claim of a run on a branch: `ref:refs/heads/BRANCH`.
+   *
+   * @param name the branch name, without `refs/heads/`; `*` and `?` match any characters
+   */
+  public static branch(name: string): GitHubClaim {
+    validateRefName('branch', name);
+    return GitHubClaim.context(`ref:refs/heads/${name}`);
+  }
+
+  /**
+   * The `context` claim of a run on a tag: `ref:refs/tags/TAG`.
+   *
+   * @param name the tag name, without `refs/tags/`; `*` and `?` match any characters
+   */
+  public static tag(name: string): GitHubClaim {
+    validateRefName('tag', name);
+    return GitHubClaim.context(`ref:refs/tags/${name}`);
+  }
+
+  /**
+   * The `context` claim of a job that uses an environment: `environment:NAME`.
+   *
+   * A `:` in the name is written `%3A`, as GitHub writes it.
+   *
+   * @param name the environment name; `*` and `?` match any characters
+   */
+  public static environment(name: string): GitHubClaim {
+    validateEnvironmentName(name);
+    return GitHubClaim.context(`environment:${encodeColons(name)}`);
+  }
+
+  /**
+   * The `context` claim of a run triggered by a pull request: `pull_request`.
+   */
+  public static pullRequest(): GitHubClaim {
+    return GitHubClaim.context('pull_request');
+  }
+
+  /**
+   * Any `context`: every branch, tag, environment and pull request (`*`). Broad: a role warns.
+   */
+  public static anyContext(): GitHubClaim {
+    return new GitHubClaim('context', '*', { admitsAnyContext: true });
+  }
+
+  /**
+   * The `job_workflow_ref` claim: the reusable workflow that runs the job, as
+   * `OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH`.
+   *
+   * @param ref the reusable workflow's path and ref; `*` and `?` may appear in the branch or tag name only
+   */
+  public static jobWorkflowRef(ref: string): GitHubClaim {
+    validateJobWorkflowRef(ref);
+    return new GitHubClaim('job_workflow_ref', `job_workflow_ref:${ref}`, {});
+  }
+
+  /**
+   * The `repository_owner_id` claim: `repository_owner_id:ID`.
+   */
+  public static repositoryOwnerId(ownerId: string): GitHubClaim {
+    validateNumericId('owner ID', ownerId);
+    return new GitHubClaim('repository_owner_id', `repository_owner_id:${ownerId}`, { pinsOwner: true });
+  }
+
+  /**
+   * The `repository_id` claim: `repository_id:ID`.
+   */
+  public static repositoryId(repositoryId: string): GitHubClaim {
+    validateNumericId('repository ID', repositoryId);
+    return new GitHubClaim('repository_id', `repository_id:${repositoryId}`, { pinsRepository: true });
+  }
+
+  private static context(text: string): GitHubClaim {
+    return new GitHubClaim('context', text, {});
+  }
+
+  /**
+   * The claim's name in the subject template, such as `repo`, `context` or `job_workflow_ref`.
+   */
+  public readonly key: string;
+
+  /**
+   * The claim as it appears in `sub`, such as `repo:octo-org/octo-app` or `ref:refs/heads/main`.
+   */
+  public readonly text: string;
+
+  /** @internal */
+  public readonly _traits: ClaimTraits;
+
+  private constructor(key: string, text: string, traits: ClaimTraits) {
+    this.key = key;
+    this.text = text;
+    this._traits = traits;
+  }
+}
+
+/**
+ * A value of a GitHub Actions token's `sub` claim that a role trusts: exact, or a
+ * pattern with `*` and `?` wildcards.
+ *
+ * Build subjects with `GitHubRepository` (`repo.branch('main')`), with
+ * `GitHubSubject.fromClaims()` for custom subject templates, or with
+ * `GitHubSubject.fromString()`. Every subject names the owner and the repository
+ * exactly; wildcards may appear only in branch, tag and environment names.
+ *
+ * @example
+ * const subject = GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/heads/main');
+ */
+export class GitHubSubject {
+  /**
+   * A subject for a custom subject template: the claims in the template's order.
+   *
+   * The claims must name the owner (`repo` or `repository_owner_id`) and the
+   * repository (`repo` or `repository_id`), and hold at most one context.
+   *
+   * @example
+   * const subject = GitHubSubject.fromClaims([
+   *   GitHubClaim.repositoryOwnerId('1234567'),
+   *   GitHubClaim.repositoryId('89012345'),
+   *   GitHubClaim.branch('main'),
+   * ]);
+   */
+  public static fromClaims(claims: GitHubClaim[]): GitHubSubject {
+    const value = claims.map(claim => claim.text).join(':');
+    if (claims.length === 0) {
+      throw new Error('A subject needs at least one claim: start with GitHubClaim.repo(repository).');
+    }
+    const keys = claims.map(claim => claim.key);
+    const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
+    if (repeated !== undefined) {
+      throw new Error(
+        `Subject '${value}' has the '${repeated}' claim twice: GitHub writes each claim of the subject template once ` +
+        '(a run has one context: a branch, a tag, an environment or a pull request). Give one subject per alternative.',
+      );
+    }
+    const pinsOwner = claims.some(claim => claim._traits.pinsOwner);
+    const pinsRepository = claims.some(claim => claim._traits.pinsRepository);
+    if (!pinsOwner || !pinsRepository) {
+      throw new Error(
+        `Subject '${value}' does not name both the owner and the repository, so it would admit workflows ` +
+        'of other repositories. Add GitHubClaim.repo(repository), or both GitHubClaim.repositoryOwnerId() and GitHubClaim.repositoryId().',
+      );
+    }
+    if (hasPolicyVariable(value)) {
+      throw new Error(
+        `Subject '${value}' contains '\${', which IAM reads as the start of a policy variable, so the trust policy ` +
+        "would not match it as written. Rename the branch, tag or environment without '${'.",
+      );
+    }
+    const isPattern = hasWildcard(value);
+    if (isPattern && Token.isUnresolved(value)) {
+      throw new Error(
+        `Subject '${value}' mixes a wildcard with a value known only at deploy time: that value could itself hold ` +
+        "'*' and widen the trust. Use an exact value, or a pattern made only of literal strings.",
+      );
+    }
+    return new GitHubSubject(value, isPattern, claims.some(claim => claim._traits.admitsAnyContext));
+  }
+
+  /**
+   * A subject written out in full, checked as strictly as the builders check it.
+   *
+   * A subject known only at deploy time (a token) is trusted exactly, never as a pattern.
+   *
+   * @param subject the `sub` value, such as `repo:octo-org/octo-app:environment:production`
+   */
+  public static fromString(subject: string): GitHubSubject {
+    if (Token.isUnresolved(subject)) {
+      return new GitHubSubject(subject, false, false);
+    }
+    return GitHubSubject.fromClaims(parseClaims(subject));
+  }
+
+  /**
+   * The `sub` value, such as `repo:octo-org/octo-app:ref:refs/heads/main`.
+   */
+  public readonly value: string;
+
+  /**
+   * Whether the value has `*` or `?` wildcards, so that the trust policy matches it with `StringLike`.
+   */
+  public readonly isPattern: boolean;
+
+  /**
+   * Whether the subject admits every branch, tag, environment and pull request of the repository.
+   */
+  public readonly admitsAnyContext: boolean;
+
+  private constructor(value: string, isPattern: boolean, admitsAnyContext: boolean) {
+    this.value = value;
+    this.isPattern = isPattern;
+    this.admitsAnyContext = admitsAnyContext;
+  }
+
+  /**
+   * The `sub` value.
+   */
+  public toString(): string {
+    return this.value;
+  }
+}
+
+const CLAIMS_WITH_VALUES: { [key: string]: (value: string) => GitHubClaim } = {
+  repo: value => GitHubClaim.repo(parseRepoClaim(value)),
+  ref: value => {
+    if (value.startsWith('refs/heads/')) return GitHubClaim.branch(value.slice('refs/heads/'.length));
+    if (value.startsWith('refs/tags/')) return GitHubClaim.tag(value.slice('refs/tags/'.length));
+    throw new Error(`Invalid ref '${value}' in a subject: refs are 'refs/heads/<branch>' or 'refs/tags/<tag>'.`);
+  },
+  environment: value => GitHubClaim.environment(value.replace(/%3A/g, ':')),
+  job_workflow_ref: value => GitHubClaim.jobWorkflowRef(value),
+  repository_owner_id: value => GitHubClaim.repositoryOwnerId(value),
+  repository_id: value => GitHubClaim.repositoryId(value),
+};
+
+function parseClaims(subject: string): GitHubClaim[] {
+  const parts = subject.split(':');
+  const claims: GitHubClaim[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const key = parts[i];
+    if (key === 'pull_request') {
+      claims.push(GitHubClaim.pullRequest());
+    } else if (key === '*' && i === parts.length - 1) {
+      claims.push(GitHubClaim.anyContext());
+    } else if (Object.prototype.hasOwnProperty.call(CLAIMS_WITH_VALUES, key) && i + 1 < parts.length) {
+      claims.push(CLAIMS_WITH_VALUES[key](parts[++i]));
+    } else {
+      throw new Error(
+        `Invalid subject '${subject}': cannot read the part '${key}'. Subjects are built from ` +
+        `${Object.keys(CLAIMS_WITH_VALUES).map(k => `'${k}:<value>'`).join(', ')}, 'pull_request' and a final '*', ` +
+        "such as 'repo:octo-org/octo-app:ref:refs/heads/main'.",
+      );
+    }
+  }
+  return claims;
+}
+
+function parseRepoClaim(value: string): GitHubRepository {
+  const match = /^([^/@]*)(?:@([^/]*))?\/([^/@]*)(?:@([^/]*))?$/.exec(value);
+  if (!match) {
+    throw new Error(`Invalid repo claim '${value}' in a subject: use 'owner/name' or 'owner@OWNER_ID/name@REPO_ID'.`);
+  }
+  const [, owner, ownerId, name, repositoryId] = match;
+  return GitHubRepository.of(owner, name, { ownerId, repositoryId });
+}
+
+function encodeColons(value: string): string {
+  return Token.isUnresolved(value) ? value : value.replace(/:/g, '%3A');
+}

@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository } from '../src';
+import { newStack, synth } from './util';
+
+// The reference templates for test/python/test_bindings.py: the Python suite builds the
+// same stacks through the wheel and must get identical templates. Keep both in step
+// with test/python/apps/scenarios.py.
+const OUT_DIR = path.join(__dirname, '..', 'test-reports', 'cross-language');
+
+const scenarios: { [name: string]: (stack: Stack) => void } = {
+  'provider-and-role': stack => {
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    const app = GitHubRepository.of('octo-org', 'octo-app');
+    const role = new GitHubActionsRole(stack, 'Deploy', {
+      provider,
+      subjects: [app.branch('main'), app.environment('production'), app.tag('v*')],
+      roleName: 'octo-app-deploy',
+    });
+    role.addSubject(app.pullRequest());
+  },
+  'enterprise-import': stack => {
+    const issuer = GitHubIssuer.enterpriseServer('github.example.com');
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { issuer });
+    const app = GitHubRepository.of('platform', 'infra', { ownerId: '1001', repositoryId: '2002' });
+    new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.environment('prod:eu')] });
+  },
+};
+
+describe('reference templates for the Python bindings', () => {
+  test.each(Object.keys(scenarios))('%s', name => {
+    const stack = newStack();
+    scenarios[name](stack);
+    const template = synth(stack).toJSON();
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    fs.writeFileSync(path.join(OUT_DIR, `${name}.json`), JSON.stringify(template, null, 1));
+  });
+});

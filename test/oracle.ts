@@ -1,0 +1,54 @@
+import { createValidatedPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
+import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { ACCOUNT } from './util';
+
+/**
+ * What a GitHub Actions job presents to AWS STS: the token's issuer and claims.
+ */
+export interface Token {
+  /** The issuer without `https://`. Default: github.com's. */
+  readonly issuer?: string;
+  /** The `sub` claim; absent when undefined. */
+  readonly sub?: string;
+  /** The `aud` claim; absent when null. Default: sts.amazonaws.com. */
+  readonly aud?: string | null;
+  /** The partition the provider lives in. Default: aws. */
+  readonly partition?: string;
+}
+
+export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+
+/**
+ * Asks the pinned, independent IAM simulator (@cloud-copilot/iam-simulate) whether
+ * `sts:AssumeRoleWithWebIdentity` with this token is allowed by the trust policy.
+ *
+ * The policy is first validated as a trust policy; an invalid policy fails the test.
+ * `runUnsafeSimulation` is used because the checked `runSimulation` drops condition
+ * keys it does not know, such as `token.actions.githubusercontent.com:sub`.
+ */
+export function admits(trustPolicy: any, token: Token): boolean {
+  const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: 'trust-policy' });
+  if (validated.errors.length > 0) {
+    throw new Error(`Not a valid trust policy: ${JSON.stringify(validated.errors)}\n${JSON.stringify(trustPolicy)}`);
+  }
+  const issuer = token.issuer ?? GITHUB_ISSUER;
+  const partition = token.partition ?? 'aws';
+  const contextVariables: Record<string, string> = {};
+  if (token.sub !== undefined) contextVariables[`${issuer}:sub`] = token.sub;
+  const aud = token.aud === undefined ? 'sts.amazonaws.com' : token.aud;
+  if (aud !== null) contextVariables[`${issuer}:aud`] = aud;
+
+  const result = runUnsafeSimulation({
+    request: {
+      principal: `arn:${partition}:iam::${ACCOUNT}:oidc-provider/${issuer}`,
+      action: 'sts:AssumeRoleWithWebIdentity',
+      resource: { resource: `arn:${partition}:iam::${ACCOUNT}:role/GitHubActions`, accountId: ACCOUNT },
+      contextVariables,
+    },
+    identityPolicies: [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: validated,
+  }, {});
+  return result === 'Allowed';
+}

@@ -1,0 +1,55 @@
+"""Builds the stacks of test/cross-language.test.ts through the Python wheel and prints
+their templates as one JSON object, keyed by scenario name.
+
+Runs inside the fresh virtualenv that test/python/conftest.py makes.
+"""
+import json
+
+from aws_cdk import App, Environment, Stack
+from aws_cdk.assertions import Template
+
+from cdk_github_actions_oidc import (
+    GitHubActionsRole,
+    GitHubIssuer,
+    GitHubOidcProvider,
+    GitHubRepository,
+)
+
+
+def provider_and_role(stack):
+    provider = GitHubOidcProvider(stack, "GitHub")
+    app = GitHubRepository.of("octo-org", "octo-app")
+    role = GitHubActionsRole(
+        stack,
+        "Deploy",
+        provider=provider,
+        subjects=[app.branch("main"), app.environment("production"), app.tag("v*")],
+        role_name="octo-app-deploy",
+    )
+    role.add_subject(app.pull_request())
+
+
+def enterprise_import(stack):
+    issuer = GitHubIssuer.enterprise_server("github.example.com")
+    provider = GitHubOidcProvider.from_account(stack, "GitHub", issuer=issuer)
+    app = GitHubRepository.of("platform", "infra", owner_id="1001", repository_id="2002")
+    GitHubActionsRole(stack, "Deploy", provider=provider, subjects=[app.environment("prod:eu")])
+
+
+SCENARIOS = {
+    "provider-and-role": provider_and_role,
+    "enterprise-import": enterprise_import,
+}
+
+
+def main():
+    templates = {}
+    for name, build in SCENARIOS.items():
+        stack = Stack(App(), "Ci", env=Environment(account="123456789012", region="us-east-1"))
+        build(stack)
+        templates[name] = Template.from_stack(stack).to_json()
+    print(json.dumps(templates))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The built wheel, used from Python, synthesizes the same templates as the TypeScript library."""
+import json
+
+import pytest
+
+from conftest import ROOT, run_app
+
+REFERENCE_DIR = ROOT / "test-reports" / "cross-language"
+SCENARIOS = ["provider-and-role", "enterprise-import"]
+
+
+@pytest.fixture(scope="module")
+def templates(wheel_python):
+    return run_app(wheel_python, "scenarios")
+
+
+def only_resource(template, resource_type):
+    found = [r for r in template["Resources"].values() if r["Type"] == resource_type]
+    assert len(found) == 1, f"expected one {resource_type}, found {len(found)}"
+    return found[0]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_template_is_identical_to_the_typescript_one(templates, name):
+    reference = json.loads((REFERENCE_DIR / f"{name}.json").read_text())
+    assert templates[name] == reference
+
+
+def test_provider_is_a_native_oidc_provider_without_custom_resources(templates):
+    template = templates["provider-and-role"]
+    provider = only_resource(template, "AWS::IAM::OIDCProvider")
+    assert provider["Properties"]["Url"] == "https://token.actions.githubusercontent.com"
+    assert provider["Properties"]["ClientIdList"] == ["sts.amazonaws.com"]
+    types = {r["Type"] for r in template["Resources"].values()}
+    assert types == {"AWS::IAM::OIDCProvider", "AWS::IAM::Role"}
+
+
+def test_trust_policy_pins_audience_and_splits_exact_subjects_from_patterns(templates):
+    role = only_resource(templates["provider-and-role"], "AWS::IAM::Role")
+    assert role["Properties"]["RoleName"] == "octo-app-deploy"
+    statements = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    sub, aud = "token.actions.githubusercontent.com:sub", "token.actions.githubusercontent.com:aud"
+    assert [s["Condition"]["StringEquals"][aud] for s in statements] == ["sts.amazonaws.com"] * 2
+    assert statements[0]["Condition"]["StringEquals"][sub] == [
+        "repo:octo-org/octo-app:environment:production",
+        "repo:octo-org/octo-app:pull_request",
+        "repo:octo-org/octo-app:ref:refs/heads/main",
+    ]
+    assert statements[1]["Condition"]["StringLike"] == {sub: "repo:octo-org/octo-app:ref:refs/tags/v*"}
+
+
+def test_enterprise_server_issuer_names_the_condition_keys_and_immutable_subject(templates):
+    role = only_resource(templates["enterprise-import"], "AWS::IAM::Role")
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"]["StringEquals"] == {
+        "github.example.com/_services/token:aud": "sts.amazonaws.com",
+        "github.example.com/_services/token:sub": "repo:platform@1001/infra@2002:environment:prod%3Aeu",
+    }
+
+
+def test_validation_errors_reach_python_with_their_message(wheel_python):
+    errors = run_app(wheel_python, "errors")
+    assert "wildcards ('*', '?') may not touch the owner" in errors["wildcard-repository"]
+    assert "Invalid GitHub repository" in errors["any-repository-string"]
+    assert "without the 'refs/...' prefix" in errors["refs-prefix"]
+    assert "Duplicate OIDC provider" in errors["duplicate-provider"]
