@@ -51,6 +51,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml@2.9.1',
   ],
 
+  // One program for every linted file: the root tsconfig.dev.json covers src, test and .projenrc.ts.
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'projenrc'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
   jestOptions: {
     // Snapshots change only when a developer runs `npx projen test:update` and reviews the diff.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -58,6 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/.venv/', '/.tools/', '__pycache__/', '.pytest_cache/', '/out/'],
 });
+
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // README and TSDoc examples must compile: they become the Python, Java and Go docs.
 project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
@@ -67,7 +76,7 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 project.gitignore.exclude('.jsii.tabl.json', '/rosetta/*.tabl.json');
-project.npmignore?.exclude('/rosetta/', '/.ci/');
+project.npmignore?.exclude('/rosetta/', '/.ci/', '/.venv/', '/.tools/');
 
 // The Python half of the suite runs against the wheel that jsii-pacmak builds.
 const setupTools = project.addTask('setup:tools', {

@@ -2,8 +2,8 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEFAULT_AUDIENCE } from './private/defaults';
-import { GitHubTrustPrincipal } from './private/trust-principal';
 import { trustPolicySize } from './private/trust-policy-size';
+import { GitHubTrustPrincipal } from './private/trust-principal';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
 import { GitHubSubject } from './subject';
 

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { ClaimTraits } from './private/claim-traits';
 import {
   hasPolicyVariable,
   hasWildcard,
@@ -9,7 +10,6 @@ import {
   validateRefName,
   validateRepositoryName,
 } from './private/github-names';
-import { ClaimTraits } from './private/claim-traits';
 
 /**
  * Options for a GitHub repository.
@@ -362,7 +362,8 @@ export class GitHubSubject {
         "'*' and widen the trust. Use an exact value, or a pattern made only of literal strings.",
       );
     }
-    return new GitHubSubject(value, isPattern, claims.some(claim => claim._traits.admitsAnyContext));
+    const namesContext = claims.some(claim => claim.key === 'context' && !claim._traits.admitsAnyContext);
+    return new GitHubSubject(value, isPattern, !namesContext);
   }
 
   /**
@@ -390,7 +391,8 @@ export class GitHubSubject {
   public readonly isPattern: boolean;
 
   /**
-   * Whether the subject admits every branch, tag, environment and pull request of the repository.
+   * Whether the subject admits every branch, tag, environment and pull request of the
+   * repository: its context is `*`, or it has no context claim at all.
    */
   public readonly admitsAnyContext: boolean;
 

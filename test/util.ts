@@ -45,17 +45,27 @@ export function logicalIds(template: Template, type: string): string[] {
  * The trust policy of the template's only role (or the named one), with CloudFormation's
  * references replaced by the values they take when deployed in `ACCOUNT` in the `aws` partition.
  */
-export function trustPolicy(template: Template, roleLogicalId?: string, partition = 'aws'): any {
+export function trustPolicy(
+  template: Template,
+  roleLogicalId?: string,
+  partition = 'aws',
+  parameters: { [name: string]: string } = {},
+): any {
   const roles = template.findResources('AWS::IAM::Role');
   const id = roleLogicalId ?? onlyKey(roles);
-  return deployedValue(roles[id].Properties.AssumeRolePolicyDocument, template, partition);
+  return deployedValue(roles[id].Properties.AssumeRolePolicyDocument, template, partition, parameters);
 }
 
 /**
- * A value as CloudFormation would deploy it: pseudo parameters filled in, an OIDC
- * provider's `Ref` replaced by its ARN.
+ * A value as CloudFormation would deploy it: pseudo parameters and the given
+ * parameter values filled in, an OIDC provider's `Ref` replaced by its ARN.
  */
-export function deployedValue(value: any, template: Template, partition = 'aws'): any {
+export function deployedValue(
+  value: any,
+  template: Template,
+  partition = 'aws',
+  parameters: { [name: string]: string } = {},
+): any {
   const resources = template.toJSON().Resources ?? {};
   const visit = (node: any): any => {
     if (Array.isArray(node)) return node.map(visit);
@@ -64,6 +74,7 @@ export function deployedValue(value: any, template: Template, partition = 'aws')
       if (node.Ref === 'AWS::Partition') return partition;
       if (node.Ref === 'AWS::AccountId') return ACCOUNT;
       if (node.Ref === 'AWS::Region') return REGION;
+      if (node.Ref in parameters) return parameters[node.Ref];
       const resource = resources[node.Ref];
       if (resource?.Type === 'AWS::IAM::OIDCProvider') {
         const url: string = resource.Properties.Url;

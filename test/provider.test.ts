@@ -1,0 +1,162 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GitHubIssuer, GitHubOidcProvider } from '../src';
+import { ACCOUNT, newStack, synth } from './util';
+
+describe('GitHubOidcProvider', () => {
+  test('creates a native OIDC provider for github.com with the STS audience and no thumbprints', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    // THEN
+    const template = synth(stack);
+    template.resourceCountIs('AWS::IAM::OIDCProvider', 1);
+    template.hasResourceProperties('AWS::IAM::OIDCProvider', {
+      Url: 'https://token.actions.githubusercontent.com',
+      ClientIdList: ['sts.amazonaws.com'],
+      ThumbprintList: Match.absent(),
+    });
+    expect(Object.keys(template.toJSON().Resources)).toHaveLength(1);
+    expect(template.findResources('AWS::Lambda::Function')).toEqual({});
+    expect(provider.issuer).toBe(GitHubIssuer.GITHUB_COM);
+    expect(provider.audiences).toEqual(['sts.amazonaws.com']);
+  });
+
+  test('uses the enterprise issuer, audiences, thumbprints and removal policy it is given', () => {
+    const stack = newStack();
+    new GitHubOidcProvider(stack, 'GitHub', {
+      issuer: GitHubIssuer.enterpriseServer('github.example.com'),
+      audiences: ['sts.amazonaws.com', 'https://github.com/octo-org'],
+      thumbprints: ['a031c46782e6e6c662c2c87c76da9aa62ccabd8e'],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const template = synth(stack);
+    template.hasResource('AWS::IAM::OIDCProvider', {
+      Properties: {
+        Url: 'https://github.example.com/_services/token',
+        ClientIdList: ['sts.amazonaws.com', 'https://github.com/octo-org'],
+        ThumbprintList: ['a031c46782e6e6c662c2c87c76da9aa62ccabd8e'],
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('is an iam.IOidcProvider, usable with aws-cdk-lib principals', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    const principal = new iam.OpenIdConnectPrincipal(provider);
+    expect(stack.resolve(principal.federated)).toEqual({ Ref: expect.stringMatching(/^GitHub/) });
+  });
+
+  test('does not keep a reference to the caller\'s audiences array', () => {
+    const audiences = ['sts.amazonaws.com'];
+    const provider = new GitHubOidcProvider(newStack(), 'GitHub', { audiences });
+    audiences.push('late');
+    expect(provider.audiences).toEqual(['sts.amazonaws.com']);
+  });
+
+  describe('refuses', () => {
+    test('a second provider for the same issuer in one stack', () => {
+      const stack = newStack();
+      new GitHubOidcProvider(stack, 'GitHub');
+      expect(() => new GitHubOidcProvider(stack, 'Again')).toThrow(
+        /Duplicate OIDC provider for issuer 'https:\/\/token.actions.githubusercontent.com' at 'Ci\/Again': 'Ci\/GitHub' already creates it.*EntityAlreadyExists/,
+      );
+    });
+
+    test('a second provider for the same issuer in another stack of the same account', () => {
+      const app = new App();
+      new GitHubOidcProvider(new Stack(app, 'One', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'GitHub');
+      const other = new Stack(app, 'Two', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+      expect(() => new GitHubOidcProvider(other, 'GitHub')).toThrow(/Duplicate OIDC provider/);
+    });
+
+    test.each([
+      [[], /needs 1 to 100 audiences, got 0/],
+      [['sts.amazonaws.com', 'sts.amazonaws.com'], /Audience 'sts.amazonaws.com' is listed twice/],
+      [['has space'], /Invalid audience 'has space'/],
+      [[''], /Invalid audience ''/],
+    ])('audiences %p', (audiences, message) => {
+      expect(() => new GitHubOidcProvider(newStack(), 'GitHub', { audiences })).toThrow(message);
+    });
+
+    test.each([
+      [['abc'], /Invalid thumbprint 'abc'/],
+      [Array(6).fill('a031c46782e6e6c662c2c87c76da9aa62ccabd8e'), /at most 5 thumbprints, got 6/],
+    ])('thumbprints %p', (thumbprints, message) => {
+      expect(() => new GitHubOidcProvider(newStack(), 'GitHub', { thumbprints })).toThrow(message);
+    });
+  });
+
+  test('allows one provider per issuer: github.com and an enterprise issuer side by side', () => {
+    const stack = newStack();
+    new GitHubOidcProvider(stack, 'GitHub');
+    new GitHubOidcProvider(stack, 'Enterprise', { issuer: GitHubIssuer.enterpriseCloud('octo-enterprise') });
+    synth(stack).resourceCountIs('AWS::IAM::OIDCProvider', 2);
+  });
+
+  test('allows providers for one issuer in stacks of different accounts', () => {
+    const app = new App();
+    new GitHubOidcProvider(new Stack(app, 'Dev', { env: { account: '111111111111', region: 'us-east-1' } }), 'GitHub');
+    const prod = new Stack(app, 'Prod', { env: { account: '222222222222', region: 'us-east-1' } });
+    expect(() => new GitHubOidcProvider(prod, 'GitHub')).not.toThrow();
+  });
+});
+
+describe('GitHubOidcProvider.fromAccount', () => {
+  test('builds the partition-aware ARN of the account\'s provider for the issuer', () => {
+    const stack = new Stack(new App(), 'Ci');
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    expect(stack.resolve(provider.oidcProviderArn)).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' },
+        ':oidc-provider/token.actions.githubusercontent.com',
+      ]],
+    });
+    expect(provider.issuer).toBe(GitHubIssuer.GITHUB_COM);
+    expect(provider.oidcProviderIssuer).toBe('token.actions.githubusercontent.com');
+  });
+
+  test('uses the stack\'s account and the enterprise issuer\'s path', () => {
+    const stack = newStack();
+    const issuer = GitHubIssuer.enterpriseCloud('octo-enterprise');
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { issuer });
+    expect(stack.resolve(provider.oidcProviderArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com/octo-enterprise`]],
+    });
+    expect(provider.issuer).toBe(issuer);
+    expect(provider.openIdConnectProviderArn).toBe(provider.oidcProviderArn);
+    expect(provider.openIdConnectProviderIssuer).toBe('token.actions.githubusercontent.com/octo-enterprise');
+    expect(provider.oidcProviderRef.oidcProviderArn).toBe(provider.oidcProviderArn);
+  });
+
+  test('creates no resource', () => {
+    const stack = newStack();
+    GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    // Not kept for cfn-lint: a template without resources is not deployable.
+    expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
+  });
+});
+
+describe('GitHubOidcProvider.fromProviderArn', () => {
+  const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+  test('imports a provider by ARN, with its account', () => {
+    const provider = GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', arn);
+    expect(provider.oidcProviderArn).toBe(arn);
+    expect(provider.env.account).toBe(ACCOUNT);
+  });
+
+  test('refuses an ARN whose provider is for another issuer', () => {
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', arn, {
+      issuer: GitHubIssuer.gheCom('octocorp'),
+    })).toThrow(/OIDC provider ARN '.*' does not belong to issuer 'https:\/\/token.actions.octocorp.ghe.com'/);
+  });
+
+  test('refuses something that is not an OIDC provider ARN', () => {
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'token.actions.githubusercontent.com'))
+      .toThrow(/does not belong to issuer/);
+  });
+});

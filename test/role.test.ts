@@ -1,0 +1,270 @@
+import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
+import { ACCOUNT, newStack, synth, trustPolicy } from './util';
+
+const app = GitHubRepository.of('octo-org', 'octo-app');
+const SUB = 'token.actions.githubusercontent.com:sub';
+const AUD = 'token.actions.githubusercontent.com:aud';
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+function roleIn(stack: Stack, subjects: GitHubSubject[], extra: Partial<ConstructorParameters<typeof GitHubActionsRole>[2]> = {}) {
+  const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+  return new GitHubActionsRole(stack, 'Deploy', { provider, subjects, ...extra });
+}
+
+function statement(condition: any) {
+  return {
+    Effect: 'Allow',
+    Principal: { Federated: PROVIDER_ARN },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: condition,
+  };
+}
+
+describe('GitHubActionsRole trust policy', () => {
+  test('one exact subject: one statement, aud and sub under StringEquals, as short as by hand', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    roleIn(stack, [app.branch('main')]);
+    // THEN
+    expect(trustPolicy(synth(stack))).toEqual({
+      Version: '2012-10-17',
+      Statement: [statement({
+        StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:octo-org/octo-app:ref:refs/heads/main' },
+      })],
+    });
+  });
+
+  test('exact subjects and patterns go in separate statements, both pinning aud', () => {
+    const stack = newStack();
+    roleIn(stack, [app.tag('v*'), app.branch('main'), app.environment('production'), app.branch('release/*')]);
+    expect(trustPolicy(synth(stack)).Statement).toEqual([
+      statement({
+        StringEquals: {
+          [AUD]: 'sts.amazonaws.com',
+          [SUB]: ['repo:octo-org/octo-app:environment:production', 'repo:octo-org/octo-app:ref:refs/heads/main'],
+        },
+      }),
+      statement({
+        StringEquals: { [AUD]: 'sts.amazonaws.com' },
+        StringLike: { [SUB]: ['repo:octo-org/octo-app:ref:refs/heads/release/*', 'repo:octo-org/octo-app:ref:refs/tags/v*'] },
+      }),
+    ]);
+  });
+
+  test('only patterns: a single StringLike statement', () => {
+    const stack = newStack();
+    roleIn(stack, [app.tag('v*')]);
+    expect(trustPolicy(synth(stack)).Statement).toEqual([
+      statement({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:octo-org/octo-app:ref:refs/tags/v*' } }),
+    ]);
+  });
+
+  test('subjects are deduplicated and sorted, whatever order they come in', () => {
+    const one = newStack();
+    roleIn(one, [app.branch('main'), app.pullRequest(), app.branch('main'), app.environment('dev')]);
+    const two = newStack();
+    roleIn(two, [app.environment('dev'), app.branch('main'), app.pullRequest()]);
+    const policy = trustPolicy(synth(one));
+    expect(policy).toEqual(trustPolicy(synth(two)));
+    expect(policy.Statement[0].Condition.StringEquals[SUB]).toEqual([
+      'repo:octo-org/octo-app:environment:dev',
+      'repo:octo-org/octo-app:pull_request',
+      'repo:octo-org/octo-app:ref:refs/heads/main',
+    ]);
+  });
+
+  test('addSubject() after construction extends the policy, adding a statement when a new kind arrives', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.branch('main')]);
+    role.addSubject(app.branch('dev'));
+    role.addSubject(app.tag('v*'));
+    role.addSubject(app.branch('dev'));
+    const statements = trustPolicy(synth(stack)).Statement;
+    expect(statements).toHaveLength(2);
+    expect(statements[0].Condition.StringEquals[SUB]).toEqual([
+      'repo:octo-org/octo-app:ref:refs/heads/dev', 'repo:octo-org/octo-app:ref:refs/heads/main',
+    ]);
+    expect(statements[1].Condition.StringLike[SUB]).toBe('repo:octo-org/octo-app:ref:refs/tags/v*');
+    expect(role.subjects.map(s => s.value)).toEqual([
+      'repo:octo-org/octo-app:ref:refs/heads/main', 'repo:octo-org/octo-app:ref:refs/heads/dev', 'repo:octo-org/octo-app:ref:refs/tags/v*',
+    ]);
+  });
+
+  test('subjects: [] plus addSubject() is enough', () => {
+    const stack = newStack();
+    const role = roleIn(stack, []);
+    role.addSubject(app.pullRequest());
+    expect(trustPolicy(synth(stack)).Statement[0].Condition.StringEquals[SUB]).toBe('repo:octo-org/octo-app:pull_request');
+  });
+
+  test('the condition keys follow the provider\'s issuer', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub', { issuer: GitHubIssuer.gheCom('octocorp') });
+    new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')] });
+    synth(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({
+          Principal: { Federated: { Ref: Match.stringLikeRegexp('^GitHub') } },
+          Condition: {
+            StringEquals: {
+              'token.actions.octocorp.ghe.com:aud': 'sts.amazonaws.com',
+              'token.actions.octocorp.ghe.com:sub': 'repo:octo-org/octo-app:ref:refs/heads/main',
+            },
+          },
+        })],
+      },
+    });
+  });
+
+  test('a custom audience is pinned instead of sts.amazonaws.com', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub', { audiences: ['https://github.com/octo-org'] });
+    const role = new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')], audience: 'https://github.com/octo-org' });
+    expect(role.audience).toBe('https://github.com/octo-org');
+    expect(trustPolicy(synth(stack)).Statement[0].Condition.StringEquals[AUD]).toBe('https://github.com/octo-org');
+  });
+
+  test('uses the stack\'s partition for the provider ARN', () => {
+    const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'cn-north-1' } });
+    roleIn(stack, [app.branch('main')]);
+    const template = synth(stack);
+    expect(trustPolicy(template, undefined, 'aws-cn').Statement[0].Principal.Federated)
+      .toBe(`arn:aws-cn:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`);
+    expect(JSON.stringify(template.toJSON())).not.toContain('arn:aws:');
+  });
+});
+
+describe('GitHubActionsRole role properties', () => {
+  test('passes the iam.Role properties through, with a one-hour session by default', () => {
+    const stack = newStack();
+    const boundary = iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess');
+    roleIn(stack, [app.branch('main')], {
+      roleName: 'octo-app-deploy',
+      description: 'Deploys octo-app',
+      path: '/ci/',
+      permissionsBoundary: boundary,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+      inlinePolicies: {
+        s3: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] }),
+      },
+    });
+    synth(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'octo-app-deploy',
+      Description: 'Deploys octo-app',
+      Path: '/ci/',
+      PermissionsBoundary: Match.anyValue(),
+      ManagedPolicyArns: [Match.objectLike({ 'Fn::Join': Match.anyValue() })],
+      Policies: [Match.objectLike({ PolicyName: 's3' })],
+      MaxSessionDuration: Match.absent(),
+    });
+  });
+
+  test('takes a longer session when asked', () => {
+    const stack = newStack();
+    roleIn(stack, [app.branch('main')], { maxSessionDuration: Duration.hours(4) });
+    synth(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 14400 });
+  });
+
+  test('can be granted permissions like any role', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.branch('main')]);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::b'] }));
+    synth(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:ListBucket' })] },
+    });
+  });
+
+  test('exposes its provider', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.branch('main')]);
+    expect(role.provider.issuer).toBe(GitHubIssuer.GITHUB_COM);
+  });
+});
+
+describe('GitHubActionsRole warnings', () => {
+  test('warns when a subject admits every context of the repository', () => {
+    const stack = newStack();
+    roleIn(stack, [app.anyContext()]);
+    Annotations.fromStack(stack).hasWarning('/Ci/Deploy', Match.stringLikeRegexp(
+      "Role trusts 'repo:octo-org/octo-app:\\*': every branch, tag, environment and pull request.*\\[ack: cdk-github-actions-oidc:anyContext\\]",
+    ));
+  });
+
+  test('warns for a broad subject added later', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.branch('main')]);
+    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app'));
+    expect(Annotations.fromStack(stack).findWarning('/Ci/Deploy', Match.anyValue())).toHaveLength(1);
+  });
+
+  test('does not warn for narrow subjects', () => {
+    const stack = newStack();
+    roleIn(stack, [app.branch('main'), app.tag('v*'), app.environment('prod'), app.pullRequest()]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('the warning can be acknowledged', () => {
+    const stack = newStack();
+    const role = roleIn(stack, []);
+    CoreAnnotations.of(role).acknowledgeWarning('cdk-github-actions-oidc:anyContext', 'deploy previews from any branch');
+    role.addSubject(app.anyContext());
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('GitHubActionsRole refuses', () => {
+  test('a role with no subject at synth time', () => {
+    const stack = newStack();
+    roleIn(stack, []);
+    expect(() => Template.fromStack(stack)).toThrow(/The role trusts no subject, so no workflow could assume it/);
+  });
+
+  test('a trust policy over 2,048 characters, giving its size', () => {
+    const stack = newStack();
+    const branches = Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`));
+    roleIn(stack, branches);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /The trust policy is \d{4} characters \(whitespace not counted\), over the limit of 2048 for 40 subjects.*set maxTrustPolicySize up to 4096/,
+    );
+  });
+
+  test('accepts the same policy when the quota was raised to 4,096', () => {
+    const stack = newStack();
+    const branches = Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`));
+    roleIn(stack, branches, { maxTrustPolicySize: 4096 });
+    expect(() => synth(stack)).not.toThrow();
+  });
+
+  test.each([1000, 5000, 2048.5])('maxTrustPolicySize %p', size => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { maxTrustPolicySize: size }))
+      .toThrow(new RegExp(`Invalid maxTrustPolicySize ${size}: IAM's limit is 2048 characters by default and at most 4096`));
+  });
+
+  test.each([
+    ['r'.repeat(65), /Invalid role name 'r{65}': role names are 1-64 .* \(this one has 65\)/],
+    ['octo app', /Invalid role name 'octo app'/],
+    ['', /Invalid role name ''/],
+  ])('role name %p', (roleName, message) => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { roleName })).toThrow(message);
+  });
+
+  test.each([Duration.minutes(30), Duration.hours(13)])('session duration %s', maxSessionDuration => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { maxSessionDuration }))
+      .toThrow(/maxSessionDuration is set to \d+, but must be >= 3600sec \(1hr\) and <= 43200sec \(12hrs\)/);
+  });
+
+  test('an audience the provider does not accept', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    expect(() => new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')], audience: 'https://github.com/octo-org' }))
+      .toThrow(/Audience 'https:\/\/github.com\/octo-org' is not one of the provider's audiences \(sts.amazonaws.com\): IAM would refuse every token/);
+  });
+
+  test('a malformed audience', () => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { audience: 'two words' })).toThrow(/Invalid audience 'two words'/);
+  });
+});

@@ -1,0 +1,297 @@
+import { CfnParameter, Lazy } from 'aws-cdk-lib';
+import { GitHubClaim, GitHubRepository, GitHubSubject } from '../src';
+import { newStack } from './util';
+
+const app = GitHubRepository.of('octo-org', 'octo-app');
+
+describe('GitHubRepository subject builders', () => {
+  test.each([
+    ['branch', app.branch('main'), 'repo:octo-org/octo-app:ref:refs/heads/main', false],
+    ['branch with slashes', app.branch('release/2026.11'), 'repo:octo-org/octo-app:ref:refs/heads/release/2026.11', false],
+    ['branch pattern', app.branch('release/*'), 'repo:octo-org/octo-app:ref:refs/heads/release/*', true],
+    ['tag pattern', app.tag('v*'), 'repo:octo-org/octo-app:ref:refs/tags/v*', true],
+    ['tag', app.tag('v1.2.3'), 'repo:octo-org/octo-app:ref:refs/tags/v1.2.3', false],
+    ['tag with ?', app.tag('v?'), 'repo:octo-org/octo-app:ref:refs/tags/v?', true],
+    ['environment', app.environment('production'), 'repo:octo-org/octo-app:environment:production', false],
+    ['environment with a colon', app.environment('prod:eu'), 'repo:octo-org/octo-app:environment:prod%3Aeu', false],
+    ['environment with spaces', app.environment('Production EU'), 'repo:octo-org/octo-app:environment:Production EU', false],
+    ['pull request', app.pullRequest(), 'repo:octo-org/octo-app:pull_request', false],
+    ['any context', app.anyContext(), 'repo:octo-org/octo-app:*', true],
+  ])('%s', (_name, subject, value, isPattern) => {
+    expect(subject.value).toBe(value);
+    expect(subject.toString()).toBe(value);
+    expect(subject.isPattern).toBe(isPattern);
+  });
+
+  test('only anyContext() admits every context', () => {
+    expect(app.anyContext().admitsAnyContext).toBe(true);
+    for (const subject of [app.branch('*'), app.tag('*'), app.environment('*'), app.pullRequest()]) {
+      expect(subject.admitsAnyContext).toBe(false);
+    }
+  });
+
+  test('the immutable form carries both IDs', () => {
+    const immutable = GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1234567', repositoryId: '89012345' });
+    expect(immutable.branch('main').value).toBe('repo:octo-org@1234567/octo-app@89012345:ref:refs/heads/main');
+    expect(immutable.pullRequest().value).toBe('repo:octo-org@1234567/octo-app@89012345:pull_request');
+    expect(immutable.fullName).toBe('octo-org/octo-app');
+    expect(immutable.ownerId).toBe('1234567');
+    expect(immutable.repositoryId).toBe('89012345');
+  });
+
+  test('fromFullName splits owner and name', () => {
+    const repository = GitHubRepository.fromFullName('octo-org/octo-app');
+    expect([repository.owner, repository.name]).toEqual(['octo-org', 'octo-app']);
+  });
+
+  test.each([
+    ['a', 'b'],
+    ['Octo-Org', 'Octo.App_1-x'],
+    ['o'.repeat(39), 'r'.repeat(100)],
+    ['octo-org', '.github'],
+    ['octo-org', '..x'],
+  ])('accepts owner %p and repository %p', (owner, name) => {
+    expect(GitHubRepository.of(owner, name).fullName).toBe(`${owner}/${name}`);
+  });
+});
+
+describe('refuses', () => {
+  test.each([
+    ['octo org', /Invalid GitHub owner 'octo org': owners are 1-39 letters, digits or single hyphens/],
+    ['-octo', /Invalid GitHub owner '-octo'/],
+    ['octo-', /Invalid GitHub owner 'octo-'/],
+    ['octo--org', /Invalid GitHub owner 'octo--org'/],
+    ['o'.repeat(40), /Invalid GitHub owner 'o{40}'/],
+    ['', /Invalid GitHub owner ''/],
+    ['octo_org', /Invalid GitHub owner 'octo_org'/],
+    ['octo*', /Invalid GitHub owner 'octo\*': wildcards \('\*', '\?'\) may not touch the owner/],
+    ['*', /wildcards .* may not touch the owner/],
+  ])('owner %p', (owner, message) => {
+    expect(() => GitHubRepository.of(owner, 'octo-app')).toThrow(message);
+  });
+
+  test.each([
+    ['octo app', /Invalid GitHub repository name 'octo app': repository names are 1-100 letters/],
+    ['.', /Invalid GitHub repository name '.'/],
+    ['..', /Invalid GitHub repository name '..'/],
+    ['r'.repeat(101), /Invalid GitHub repository name 'r{101}'/],
+    ['', /Invalid GitHub repository name ''/],
+    ['octo-app.git', /drop the '.git' suffix/],
+    ['octo-org/octo-app', /give the owner and the name separately/],
+    ['octo-app*', /Invalid GitHub repository 'octo-app\*': wildcards .*octo-app\* also matches octo-app-evil/],
+    ['octo-ap?', /wildcards .* may not touch/],
+  ])('repository name %p', (name, message) => {
+    expect(() => GitHubRepository.of('octo-org', name)).toThrow(message);
+  });
+
+  test.each([
+    ['octo-org', /Invalid repository 'octo-org': give it as 'owner\/name'/],
+    ['octo-org/octo-app/extra', /Invalid repository/],
+  ])('full name %p', (fullName, message) => {
+    expect(() => GitHubRepository.fromFullName(fullName)).toThrow(message);
+  });
+
+  test.each([
+    [{ ownerId: '1' }, /has only one of ownerId and repositoryId/],
+    [{ repositoryId: '1' }, /has only one of ownerId and repositoryId/],
+    [{ ownerId: 'octo', repositoryId: '1' }, /Invalid GitHub owner ID 'octo': IDs are positive whole numbers/],
+    [{ ownerId: '1', repositoryId: '0' }, /Invalid GitHub repository ID '0'/],
+    [{ ownerId: '1', repositoryId: '12*' }, /Invalid GitHub repository ID '12\*': wildcards/],
+  ])('repository IDs %p', (options, message) => {
+    expect(() => GitHubRepository.of('octo-org', 'octo-app', options)).toThrow(message);
+  });
+
+  test.each([
+    ['', /Invalid branch name '': it is empty/],
+    ['refs/heads/main', /Invalid branch name 'refs\/heads\/main': give the branch name without the 'refs\/...' prefix \('main'\)/],
+    ['feature..x', /it contains '\.\.'/],
+    ['feature x', /it contains a space or a control character/],
+    ['feature\tx', /it contains a space or a control character/],
+    ['a:b', /it contains ':'/],
+    ['a~1', /it contains '~'/],
+    ['a^', /it contains '\^'/],
+    ['a[0]', /it contains '\['/],
+    ['a\\b', /it contains '\\'/],
+    ['/main', /empty '\/'-separated part/],
+    ['main/', /empty '\/'-separated part/],
+    ['a//b', /empty '\/'-separated part/],
+    ['main.', /it ends with '\.'/],
+    ['.hidden', /its part '\.hidden' starts with '\.' or ends with '\.lock'/],
+    ['a/b.lock', /its part 'b\.lock'/],
+    ['@', /it is '@'/],
+    ['a@{1}', /it contains '@\{'/],
+    ['-x', /it starts with '-'/],
+    ['x'.repeat(256), /longer than 255 characters/],
+    ['release-${x}', /contains '\$\{', which IAM reads as the start of a policy variable/],
+  ])('branch %p', (branch, message) => {
+    expect(() => app.branch(branch)).toThrow(message);
+  });
+
+  test.each([
+    ['refs/tags/v1', /Invalid tag name 'refs\/tags\/v1': give the tag name without the 'refs\/...' prefix \('v1'\)/],
+    ['v1 beta', /Invalid tag name 'v1 beta'/],
+    ['', /Invalid tag name ''/],
+  ])('tag %p', (tag, message) => {
+    expect(() => app.tag(tag)).toThrow(message);
+  });
+
+  test.each([
+    ['', /Invalid environment name '': environment names are 1-255 characters/],
+    [' production', /leading or trailing space/],
+    ['prod\n', /control character/],
+    ['e'.repeat(256), /environment names are 1-255 characters/],
+  ])('environment %p', (environment, message) => {
+    expect(() => app.environment(environment)).toThrow(message);
+  });
+});
+
+describe('GitHubSubject.fromClaims (custom subject templates)', () => {
+  const shared = 'octo-org/shared/.github/workflows/deploy.yml@refs/heads/main';
+
+  test('repo, context and job_workflow_ref, in template order', () => {
+    const subject = GitHubSubject.fromClaims([
+      GitHubClaim.repo(app), GitHubClaim.environment('prod'), GitHubClaim.jobWorkflowRef(shared),
+    ]);
+    expect(subject.value).toBe(`repo:octo-org/octo-app:environment:prod:job_workflow_ref:${shared}`);
+    expect(subject.isPattern).toBe(false);
+  });
+
+  test('owner and repository IDs instead of names', () => {
+    const subject = GitHubSubject.fromClaims([
+      GitHubClaim.repositoryOwnerId('1234567'), GitHubClaim.repositoryId('89012345'), GitHubClaim.branch('main'),
+    ]);
+    expect(subject.value).toBe('repository_owner_id:1234567:repository_id:89012345:ref:refs/heads/main');
+  });
+
+  test('a reusable workflow pinned to tags by pattern', () => {
+    const subject = GitHubSubject.fromClaims([
+      GitHubClaim.repo(app), GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yaml@refs/tags/v*'),
+    ]);
+    expect(subject.isPattern).toBe(true);
+  });
+
+  test('a reusable workflow pinned to a commit', () => {
+    const ref = `octo-org/shared/.github/workflows/deploy.yml@${'a'.repeat(40)}`;
+    expect(GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.jobWorkflowRef(ref)]).value)
+      .toBe(`repo:octo-org/octo-app:job_workflow_ref:${ref}`);
+  });
+
+  test('claims expose their key and text', () => {
+    expect([GitHubClaim.pullRequest().key, GitHubClaim.pullRequest().text]).toEqual(['context', 'pull_request']);
+    expect([GitHubClaim.repo(app).key, GitHubClaim.repo(app).text]).toEqual(['repo', 'repo:octo-org/octo-app']);
+  });
+
+  describe('refuses', () => {
+    test('no claims', () => {
+      expect(() => GitHubSubject.fromClaims([])).toThrow(/needs at least one claim/);
+    });
+
+    test.each([
+      [[GitHubClaim.repositoryOwnerId('1234567')], /does not name both the owner and the repository/],
+      [[GitHubClaim.repositoryId('89012345'), GitHubClaim.branch('main')], /does not name both the owner and the repository/],
+      [[GitHubClaim.branch('main')], /'ref:refs\/heads\/main' does not name both the owner and the repository/],
+      [[GitHubClaim.jobWorkflowRef(shared)], /does not name both/],
+      [[GitHubClaim.repo(app), GitHubClaim.branch('main'), GitHubClaim.tag('v1')], /has the 'context' claim twice/],
+      [[GitHubClaim.repo(app), GitHubClaim.repo(app)], /has the 'repo' claim twice/],
+    ])('%#: claims that do not pin one repository', (claims, message) => {
+      expect(() => GitHubSubject.fromClaims(claims)).toThrow(message);
+    });
+
+    test.each([
+      ['octo-org/shared/deploy.yml@refs/heads/main', /Invalid job_workflow_ref .* use 'owner\/repository\/.github\/workflows\/file.yml@refs\/heads\/branch'/],
+      ['octo-org/shared/.github/workflows/deploy.yml', /Invalid job_workflow_ref/],
+      ['octo-org/shared/.github/workflows/*.yml@refs/heads/main', /must name one file exactly/],
+      ['octo-org/shared/.github/workflows/deploy.yml@main', /after '@' give 'refs\/heads\/<branch>'/],
+      ['octo-*/shared/.github/workflows/deploy.yml@refs/heads/main', /wildcards .* may not touch the owner/],
+      ['octo-org/shared/.github/workflows/deploy.yml@refs/heads/a..b', /Invalid branch name 'a\.\.b'/],
+    ])('job_workflow_ref %p', (ref, message) => {
+      expect(() => GitHubClaim.jobWorkflowRef(ref)).toThrow(message);
+    });
+  });
+});
+
+describe('GitHubSubject.fromString', () => {
+  test.each([
+    'repo:octo-org/octo-app:ref:refs/heads/main',
+    'repo:octo-org/octo-app:ref:refs/tags/v*',
+    'repo:octo-org/octo-app:environment:prod%3Aeu',
+    'repo:octo-org/octo-app:pull_request',
+    'repo:octo-org/octo-app:*',
+    'repo:octo-org@1234567/octo-app@89012345:ref:refs/heads/main',
+    'repo:octo-org/octo-app:environment:prod:job_workflow_ref:octo-org/shared/.github/workflows/deploy.yml@refs/heads/main',
+    'repository_owner_id:1234567:repository_id:89012345:environment:prod',
+  ])('reads back %p unchanged', value => {
+    expect(GitHubSubject.fromString(value).value).toBe(value);
+  });
+
+  test('a subject without a context admits every context, like a template of only `repo`', () => {
+    const subject = GitHubSubject.fromString('repo:octo-org/octo-app');
+    expect(subject.admitsAnyContext).toBe(true);
+    expect(subject.isPattern).toBe(false);
+    expect(GitHubSubject.fromString('repository_owner_id:1:repository_id:2').admitsAnyContext).toBe(true);
+    expect(GitHubSubject.fromString('repository_owner_id:1:repository_id:2:pull_request').admitsAnyContext).toBe(false);
+  });
+
+  test('gives the same subject as the builder', () => {
+    const fromString = GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/tags/v*');
+    const built = app.tag('v*');
+    expect([fromString.value, fromString.isPattern]).toEqual([built.value, built.isPattern]);
+  });
+
+  test.each([
+    ['*', /Subject '\*' does not name both the owner and the repository/],
+    ['repo:*', /Invalid repo claim '\*'/],
+    ['repo:octo-org/*', /Invalid GitHub repository '\*': wildcards/],
+    ['repo:octo-org/octo-app*', /Invalid GitHub repository 'octo-app\*': wildcards/],
+    ['repo:octo-org/octo-app*:ref:refs/heads/main', /Invalid GitHub repository 'octo-app\*'/],
+    ['repo:*/octo-app:ref:refs/heads/main', /Invalid GitHub owner '\*'/],
+    ['repo:octo-org/octo-app:ref:main', /Invalid ref 'main' in a subject: refs are 'refs\/heads\/<branch>'/],
+    ['repo:octo-org/octo-app:ref:refs/pull/1/merge', /Invalid ref 'refs\/pull\/1\/merge'/],
+    ['repo:octo-org/octo-app:environment', /cannot read the part 'environment'/],
+    ['repo:octo-org/octo-app:workflow:deploy', /cannot read the part 'workflow'/],
+    ['repo:octo-org/octo-app:*:ref:refs/heads/main', /cannot read the part '\*'/],
+    ['octo-org/octo-app', /cannot read the part 'octo-org\/octo-app'/],
+    ['', /cannot read the part ''/],
+    ['repository_owner_id:1234567:ref:refs/heads/main', /does not name both the owner and the repository/],
+    ['repo:octo-org@1/octo-app:pull_request', /has only one of ownerId and repositoryId/],
+  ])('refuses %p', (value, message) => {
+    expect(() => GitHubSubject.fromString(value)).toThrow(message);
+  });
+});
+
+describe('values known only at deploy time', () => {
+  test('skip validation and are trusted exactly', () => {
+    const stack = newStack();
+    const branch = new CfnParameter(stack, 'Branch').valueAsString;
+    const subject = app.branch(branch);
+    expect(subject.isPattern).toBe(false);
+    expect(stack.resolve(subject.value)).toEqual({
+      'Fn::Join': ['', ['repo:octo-org/octo-app:ref:refs/heads/', { Ref: 'Branch' }]],
+    });
+  });
+
+  test('may name the repository', () => {
+    const stack = newStack();
+    const repository = GitHubRepository.of('octo-org', new CfnParameter(stack, 'Repository').valueAsString);
+    expect(repository.pullRequest().isPattern).toBe(false);
+  });
+
+  test('a whole subject string is trusted exactly', () => {
+    const subject = GitHubSubject.fromString(Lazy.string({ produce: () => 'repo:octo-org/octo-app:pull_request' }));
+    expect(subject.isPattern).toBe(false);
+    expect(subject.admitsAnyContext).toBe(false);
+  });
+
+  test('are refused next to a wildcard, which they could widen', () => {
+    const stack = newStack();
+    const owner = new CfnParameter(stack, 'Owner').valueAsString;
+    expect(() => GitHubRepository.of(owner, 'octo-app').branch('release/*'))
+      .toThrow(/mixes a wildcard with a value known only at deploy time/);
+  });
+
+  test('may not name the issuer-independent full name', () => {
+    const stack = newStack();
+    expect(() => GitHubRepository.fromFullName(new CfnParameter(stack, 'Repo').valueAsString))
+      .toThrow(/known at synth time; for a deploy-time value use GitHubRepository.of\(owner, name\)/);
+  });
+});
