@@ -27,6 +27,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // GitHub's runners use Node.js 24: it ships npm 11, which npm trusted publishing requires.
   workflowNodeVersion: '24.x',
 
+  // `npx cdk-github-actions-oidc --repo OWNER/NAME --branch main` writes a template and a workflow.
+  bin: { 'cdk-github-actions-oidc': 'lib/cli.js' },
+
   npmTrustedPublishing: true,
   publishToPypi: {
     distName: 'cdk-github-actions-oidc',

@@ -1,11 +1,14 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
+import { renderWorkflowDocument, WorkflowSpec } from './private/workflow-document';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
 import { GitHubSubject } from './subject';
+import { GitHubWorkflowOptions } from './workflow';
 
 const DEFAULT_TRUST_POLICY_SIZE = 2048;
 const MAX_TRUST_POLICY_SIZE = 4096;
@@ -45,6 +48,13 @@ export interface GitHubActionsRoleProps {
    * @default 2048
    */
   readonly maxTrustPolicySize?: number;
+
+  /**
+   * Whether to publish the role's ARN and trusted subjects as stack outputs.
+   *
+   * @default false
+   */
+  readonly outputs?: boolean;
 
   /**
    * A name for the role.
@@ -125,6 +135,13 @@ export class GitHubActionsRole extends iam.Role {
    */
   public readonly audience: string;
 
+  /**
+   * The stack output with the role's ARN, when `outputs` is on.
+   *
+   * @default - no output
+   */
+  public readonly arnOutput?: CfnOutput;
+
   private readonly trust: GitHubTrustPrincipal;
 
   public constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
@@ -153,6 +170,17 @@ export class GitHubActionsRole extends iam.Role {
     this.node.addValidation({
       validate: () => this.validateTrustPolicy(maxTrustPolicySize),
     });
+
+    if (props.outputs) {
+      this.arnOutput = new CfnOutput(this, 'Arn', {
+        value: this.roleArn,
+        description: `ARN of the role that GitHub Actions assumes (${this.node.path})`,
+      });
+      new CfnOutput(this, 'TrustedSubjects', {
+        value: Lazy.string({ produce: () => this.subjects.map(subject => subject.value).join(', ') }),
+        description: `Token subjects (sub claims) that may assume ${this.node.path}`,
+      });
+    }
   }
 
   /**
@@ -173,6 +201,57 @@ export class GitHubActionsRole extends iam.Role {
     if (this.trust.addSubject(subject)) {
       this.warnIfBroad(subject);
     }
+  }
+
+  /**
+   * The YAML text of a GitHub Actions workflow whose job assumes this role.
+   *
+   * The workflow asks for an OIDC token (`id-token: write`), assumes the role with
+   * `aws-actions/configure-aws-credentials` and runs the commands. Its triggers and
+   * environment follow the role's subjects. Where the role's ARN is not known at
+   * synth time, the workflow reads it from a repository variable, and its first
+   * lines say which value to put there.
+   *
+   * @example
+   * declare const role: GitHubActionsRole;
+   * const yaml = role.renderWorkflow({ region: 'eu-west-1', commands: ['npx cdk deploy --all'] });
+   */
+  public renderWorkflow(options: GitHubWorkflowOptions = {}): string {
+    return renderWorkflowDocument({
+      ...this._workflowSpec(),
+      defaultName: 'Deploy with AWS',
+      jobId: 'deploy',
+      defaultSteps: [{ name: 'Show the assumed role', run: 'aws sts get-caller-identity' }],
+    }, options);
+  }
+
+  /**
+   * What every workflow that uses this role needs to know about it.
+   *
+   * @internal
+   */
+  protected _workflowSpec(): Pick<WorkflowSpec, 'role' | 'subjects' | 'roleArn' | 'roleArnOutput'> {
+    return {
+      role: this,
+      subjects: this.subjects,
+      roleArn: this.literalArn(),
+      roleArnOutput: this.arnOutput ? Stack.of(this).resolve(this.arnOutput.logicalId) : undefined,
+    };
+  }
+
+  /**
+   * The role's ARN, when its name, path, account and Region are all known at synth time.
+   */
+  private literalArn(): string | undefined {
+    const resource = this.node.defaultChild as iam.CfnRole;
+    const stack = Stack.of(this);
+    const name = resource.roleName;
+    const path = resource.path ?? '/';
+    if (name === undefined || [name, path, stack.account, stack.region].some(value => Token.isUnresolved(value))) {
+      return undefined;
+    }
+    const partition = RegionInfo.get(stack.region).partition;
+    return partition ? `arn:${partition}:iam::${stack.account}:role${path}${name}` : undefined;
   }
 
   private warnIfBroad(subject: GitHubSubject): void {

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { ClaimTraits } from './private/claim-traits';
+import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
   hasPolicyVariable,
   hasWildcard,
@@ -212,7 +212,7 @@ export class GitHubClaim {
    */
   public static branch(name: string): GitHubClaim {
     validateRefName('branch', name);
-    return GitHubClaim.context(`ref:refs/heads/${name}`);
+    return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name });
   }
 
   /**
@@ -222,7 +222,7 @@ export class GitHubClaim {
    */
   public static tag(name: string): GitHubClaim {
     validateRefName('tag', name);
-    return GitHubClaim.context(`ref:refs/tags/${name}`);
+    return GitHubClaim.context(`ref:refs/tags/${name}`, { kind: 'tag', name });
   }
 
   /**
@@ -234,21 +234,21 @@ export class GitHubClaim {
    */
   public static environment(name: string): GitHubClaim {
     validateEnvironmentName(name);
-    return GitHubClaim.context(`environment:${encodeColons(name)}`);
+    return GitHubClaim.context(`environment:${encodeColons(name)}`, { kind: 'environment', name });
   }
 
   /**
    * The `context` claim of a run triggered by a pull request: `pull_request`.
    */
   public static pullRequest(): GitHubClaim {
-    return GitHubClaim.context('pull_request');
+    return GitHubClaim.context('pull_request', { kind: 'pullRequest' });
   }
 
   /**
    * Any `context`: every branch, tag, environment and pull request (`*`). Broad: a role warns.
    */
   public static anyContext(): GitHubClaim {
-    return new GitHubClaim('context', '*', { admitsAnyContext: true });
+    return GitHubClaim.context('*', { kind: 'any' });
   }
 
   /**
@@ -278,8 +278,8 @@ export class GitHubClaim {
     return new GitHubClaim('repository_id', `repository_id:${repositoryId}`, { pinsRepository: true });
   }
 
-  private static context(text: string): GitHubClaim {
-    return new GitHubClaim('context', text, {});
+  private static context(text: string, context: RunContext): GitHubClaim {
+    return new GitHubClaim('context', text, { context });
   }
 
   /**
@@ -362,8 +362,7 @@ export class GitHubSubject {
         "'*' and widen the trust. Use an exact value, or a pattern made only of literal strings.",
       );
     }
-    const namesContext = claims.some(claim => claim.key === 'context' && !claim._traits.admitsAnyContext);
-    return new GitHubSubject(value, isPattern, !namesContext);
+    return new GitHubSubject(value, isPattern, [...claims]);
   }
 
   /**
@@ -375,7 +374,7 @@ export class GitHubSubject {
    */
   public static fromString(subject: string): GitHubSubject {
     if (Token.isUnresolved(subject)) {
-      return new GitHubSubject(subject, false, false);
+      return new GitHubSubject(subject, false, []);
     }
     return GitHubSubject.fromClaims(parseClaims(subject));
   }
@@ -391,15 +390,32 @@ export class GitHubSubject {
   public readonly isPattern: boolean;
 
   /**
+   * The claims the subject is made of, in order; empty for a subject known only at deploy time.
+   */
+  public readonly claims: GitHubClaim[];
+
+  private constructor(value: string, isPattern: boolean, claims: GitHubClaim[]) {
+    this.value = value;
+    this.isPattern = isPattern;
+    this.claims = claims;
+  }
+
+  /**
    * Whether the subject admits every branch, tag, environment and pull request of the
    * repository: its context is `*`, or it has no context claim at all.
    */
-  public readonly admitsAnyContext: boolean;
+  public get admitsAnyContext(): boolean {
+    const context = this._runContext;
+    return this.claims.length > 0 && (context === undefined || context.kind === 'any');
+  }
 
-  private constructor(value: string, isPattern: boolean, admitsAnyContext: boolean) {
-    this.value = value;
-    this.isPattern = isPattern;
-    this.admitsAnyContext = admitsAnyContext;
+  /**
+   * The run context the subject names, if any.
+   *
+   * @internal
+   */
+  public get _runContext(): RunContext | undefined {
+    return this.claims.map(claim => claim._traits.context).find(context => context !== undefined);
   }
 
   /**

@@ -1,15 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository } from '../src';
-import { newStack, synth } from './util';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { EcrPushRole, GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository } from '../src';
+import { keepWorkflow, newStack, synth } from './util';
 
 // The reference templates for test/python/test_bindings.py: the Python suite builds the
 // same stacks through the wheel and must get identical templates. Keep both in step
 // with test/python/apps/scenarios.py.
 const OUT_DIR = path.join(__dirname, '..', 'test-reports', 'cross-language');
 
-const scenarios: { [name: string]: (stack: Stack) => void } = {
+// Each scenario returns the role whose rendered workflow is compared too.
+const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
   'provider-and-role': stack => {
     const provider = new GitHubOidcProvider(stack, 'GitHub');
     const app = GitHubRepository.of('octo-org', 'octo-app');
@@ -19,22 +21,37 @@ const scenarios: { [name: string]: (stack: Stack) => void } = {
       roleName: 'octo-app-deploy',
     });
     role.addSubject(app.pullRequest());
+    return role;
   },
   'enterprise-import': stack => {
     const issuer = GitHubIssuer.enterpriseServer('github.example.com');
     const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { issuer });
     const app = GitHubRepository.of('platform', 'infra', { ownerId: '1001', repositoryId: '2002' });
-    new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.environment('prod:eu')] });
+    return new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.environment('prod:eu')] });
+  },
+  'ecr-push': stack => {
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    const images = new ecr.Repository(stack, 'Images', { repositoryName: 'octo-app' });
+    const shared = ecr.Repository.fromRepositoryArn(stack, 'Shared', 'arn:aws:ecr:us-east-1:111111111111:repository/shared/base');
+    const app = GitHubRepository.of('octo-org', 'octo-app');
+    return new EcrPushRole(stack, 'Push', {
+      provider,
+      subjects: [app.branch('main'), app.tag('v*')],
+      repositories: [images, shared],
+      allowPull: false,
+      outputs: true,
+    });
   },
 };
 
 describe('reference templates for the Python bindings', () => {
   test.each(Object.keys(scenarios))('%s', name => {
     const stack = newStack();
-    scenarios[name](stack);
+    const role = scenarios[name](stack);
     const template = synth(stack).toJSON();
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
     fs.mkdirSync(OUT_DIR, { recursive: true });
     fs.writeFileSync(path.join(OUT_DIR, `${name}.json`), JSON.stringify(template, null, 1));
+    fs.writeFileSync(path.join(OUT_DIR, `${name}.workflow.yml`), keepWorkflow(role.renderWorkflow()));
   });
 });

@@ -7,9 +7,11 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
 /**
- * Where tests leave every template they synthesize, for cfn-lint (test/python/test_cfn_lint.py).
+ * Where tests leave what they generate, for the independent checkers in test/python:
+ * every template for cfn-lint, every workflow for actionlint.
  */
 export const TEMPLATE_DIR = path.join(__dirname, '..', 'test-reports', 'cfn-templates');
+export const WORKFLOW_DIR = path.join(__dirname, '..', 'test-reports', 'workflows');
 
 /**
  * A stack in its own app, in a known account and region unless told otherwise.
@@ -18,27 +20,37 @@ export function newStack(props: StackProps = { env: { account: ACCOUNT, region: 
   return new Stack(new App(), 'Ci', props);
 }
 
-const written = new Map<string, number>();
-
 /**
  * Synthesizes a stack and keeps its template for the cfn-lint suite.
  */
 export function synth(stack: Stack): Template {
   const template = Template.fromStack(stack);
-  const testName = expect.getState().currentTestName ?? 'unnamed';
-  const base = testName.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120);
-  const count = (written.get(base) ?? 0) + 1;
-  written.set(base, count);
-  fs.mkdirSync(TEMPLATE_DIR, { recursive: true });
-  fs.writeFileSync(path.join(TEMPLATE_DIR, `${base}-${count}.json`), JSON.stringify(template.toJSON(), null, 1));
+  keep(TEMPLATE_DIR, 'json', JSON.stringify(template.toJSON(), null, 1));
   return template;
 }
 
 /**
- * The logical IDs of a template's resources of one type.
+ * Keeps a rendered workflow (or a YAML template) for the actionlint (or cfn-lint) suite; returns it.
  */
-export function logicalIds(template: Template, type: string): string[] {
-  return Object.keys(template.findResources(type));
+export function keepWorkflow(text: string): string {
+  keep(WORKFLOW_DIR, 'yml', text);
+  return text;
+}
+
+export function keepYamlTemplate(text: string): string {
+  keep(TEMPLATE_DIR, 'yaml', text);
+  return text;
+}
+
+const written = new Map<string, number>();
+
+function keep(dir: string, extension: string, text: string): void {
+  const testName = expect.getState().currentTestName ?? 'unnamed';
+  const base = testName.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120);
+  const count = (written.get(`${dir}/${base}`) ?? 0) + 1;
+  written.set(`${dir}/${base}`, count);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${base}-${count}.${extension}`), text);
 }
 
 /**

@@ -6,12 +6,17 @@ import pytest
 from conftest import ROOT, run_app
 
 REFERENCE_DIR = ROOT / "test-reports" / "cross-language"
-SCENARIOS = ["provider-and-role", "enterprise-import"]
+SCENARIOS = ["provider-and-role", "enterprise-import", "ecr-push"]
 
 
 @pytest.fixture(scope="module")
-def templates(wheel_python):
+def results(wheel_python):
     return run_app(wheel_python, "scenarios")
+
+
+@pytest.fixture(scope="module")
+def templates(results):
+    return {name: result["template"] for name, result in results.items()}
 
 
 def only_resource(template, resource_type):
@@ -24,6 +29,20 @@ def only_resource(template, resource_type):
 def test_template_is_identical_to_the_typescript_one(templates, name):
     reference = json.loads((REFERENCE_DIR / f"{name}.json").read_text())
     assert templates[name] == reference
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_rendered_workflow_is_identical_to_the_typescript_one(results, name):
+    assert results[name]["workflow"] == (REFERENCE_DIR / f"{name}.workflow.yml").read_text()
+
+
+def test_ecr_push_role_grants_push_only_and_the_authorization_token(templates):
+    policy = only_resource(templates["ecr-push"], "AWS::IAM::Policy")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    actions = sorted(action for s in statements for action in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+    assert "ecr:GetAuthorizationToken" in actions
+    assert not [a for a in actions if "*" in a or "Delete" in a or a in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")]
+    assert [s["Resource"] for s in statements if s["Resource"] == "*"] == ["*"]
 
 
 def test_provider_is_a_native_oidc_provider_without_custom_resources(templates):

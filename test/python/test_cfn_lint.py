@@ -1,4 +1,5 @@
-"""cfn-lint (pinned in requirements.txt) passes on every template the TypeScript suite synthesized."""
+"""cfn-lint (pinned in requirements.txt) passes on every template the TypeScript suite synthesized,
+including the YAML templates the command line wrote."""
 import json
 
 import pytest
@@ -8,16 +9,17 @@ from conftest import ROOT
 
 TEMPLATE_DIR = ROOT / "test-reports" / "cfn-templates"
 # Enough that a broken hand-off from jest (nothing written) cannot pass unnoticed.
-MIN_TEMPLATES = 20
+MIN_TEMPLATES = 40
 CONFIG = ManualArgs(regions=["us-east-1", "cn-north-1", "us-gov-west-1"])
 
 
 def templates():
-    return sorted(TEMPLATE_DIR.glob("*.json"))
+    return sorted([*TEMPLATE_DIR.glob("*.json"), *TEMPLATE_DIR.glob("*.yaml")])
 
 
 def test_the_typescript_suite_left_templates_to_lint():
     assert len(templates()) >= MIN_TEMPLATES
+    assert any(path.suffix == ".yaml" for path in templates())
 
 
 def test_cfn_lint_flags_a_broken_template(tmp_path):

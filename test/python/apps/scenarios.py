@@ -1,14 +1,16 @@
 """Builds the stacks of test/cross-language.test.ts through the Python wheel and prints
-their templates as one JSON object, keyed by scenario name.
+their templates and rendered workflows as one JSON object, keyed by scenario name.
 
 Runs inside the fresh virtualenv that test/python/conftest.py makes.
 """
 import json
 
 from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_ecr as ecr
 from aws_cdk.assertions import Template
 
 from cdk_github_actions_oidc import (
+    EcrPushRole,
     GitHubActionsRole,
     GitHubIssuer,
     GitHubOidcProvider,
@@ -27,18 +29,38 @@ def provider_and_role(stack):
         role_name="octo-app-deploy",
     )
     role.add_subject(app.pull_request())
+    return role
 
 
 def enterprise_import(stack):
     issuer = GitHubIssuer.enterprise_server("github.example.com")
     provider = GitHubOidcProvider.from_account(stack, "GitHub", issuer=issuer)
     app = GitHubRepository.of("platform", "infra", owner_id="1001", repository_id="2002")
-    GitHubActionsRole(stack, "Deploy", provider=provider, subjects=[app.environment("prod:eu")])
+    return GitHubActionsRole(stack, "Deploy", provider=provider, subjects=[app.environment("prod:eu")])
+
+
+def ecr_push(stack):
+    provider = GitHubOidcProvider(stack, "GitHub")
+    images = ecr.Repository(stack, "Images", repository_name="octo-app")
+    shared = ecr.Repository.from_repository_arn(
+        stack, "Shared", "arn:aws:ecr:us-east-1:111111111111:repository/shared/base"
+    )
+    app = GitHubRepository.of("octo-org", "octo-app")
+    return EcrPushRole(
+        stack,
+        "Push",
+        provider=provider,
+        subjects=[app.branch("main"), app.tag("v*")],
+        repositories=[images, shared],
+        allow_pull=False,
+        outputs=True,
+    )
 
 
 SCENARIOS = {
     "provider-and-role": provider_and_role,
     "enterprise-import": enterprise_import,
+    "ecr-push": ecr_push,
 }
 
 
@@ -46,8 +68,11 @@ def main():
     templates = {}
     for name, build in SCENARIOS.items():
         stack = Stack(App(), "Ci", env=Environment(account="123456789012", region="us-east-1"))
-        build(stack)
-        templates[name] = Template.from_stack(stack).to_json()
+        role = build(stack)
+        templates[name] = {
+            "template": Template.from_stack(stack).to_json(),
+            "workflow": role.render_workflow(),
+        }
     print(json.dumps(templates))
 
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthesizeCliStack } from './private/cli-app';
+import { HELP, parseCliOptions, UsageError } from './private/cli-options';
+
+/**
+ * The command line: turns repository names into a deployable CloudFormation template
+ * and the GitHub Actions workflow that uses its role. Returns the exit code.
+ */
+export function runCli(args: string[], io: {
+  readonly env: { [name: string]: string | undefined };
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}): number {
+  try {
+    const options = parseCliOptions(args, io.env);
+    if (options === undefined) {
+      io.stdout(HELP);
+      return 0;
+    }
+    const result = synthesizeCliStack(options);
+
+    const out = path.resolve(io.cwd, options.out);
+    const templateFile = path.join(out, `${options.stackName}.template.yaml`);
+    const workflowFile = path.join(out, '.github', 'workflows', `${options.stackName}.yml`);
+    fs.mkdirSync(path.dirname(workflowFile), { recursive: true });
+    fs.writeFileSync(templateFile, result.template);
+    fs.writeFileSync(workflowFile, result.workflow);
+
+    const shown = (file: string) => (file.startsWith(`${io.cwd}${path.sep}`) ? path.relative(io.cwd, file) : file);
+    const variables = [...result.workflow.matchAll(/^# Before the first run, set the repository variable (\w+) to (.*)\.$/gm)];
+    io.stdout([
+      `Wrote ${shown(templateFile)} (CloudFormation template, ${result.resourceCount} resources)`,
+      `Wrote ${shown(workflowFile)} (GitHub Actions workflow)`,
+      '',
+      'Next steps:',
+      '  1. Deploy the template:',
+      `     aws cloudformation deploy --template-file ${shown(templateFile)} --stack-name ${options.stackName} \\`,
+      `       --capabilities CAPABILITY_NAMED_IAM --region ${options.region}`,
+      '  2. Read its outputs:',
+      `     aws cloudformation describe-stacks --stack-name ${options.stackName} --region ${options.region} \\`,
+      "       --query 'Stacks[0].Outputs' --output table",
+      ...Object.entries(result.outputs).map(([key, description]) => `       ${key}: ${description}`),
+      ...(variables.length > 0
+        ? [`  3. In ${options.repositories.join(', ')}, set these repository variables (Settings > Secrets and variables > Actions):`,
+          ...variables.map(([, name, value]) => `       ${name}: ${value}`)]
+        : ['  3. Nothing to configure in the repository: the workflow names the role directly.']),
+      `  4. Commit ${path.relative(out, workflowFile)} to ${options.repositories.join(', ')}.`,
+      '',
+    ].join('\n'));
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message;
+    io.stderr(`cdk-github-actions-oidc: ${message}\n${error instanceof UsageError ? 'Run with --help for the flags.\n' : ''}`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2), {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: text => process.stdout.write(text),
+    stderr: text => process.stderr.write(text),
+  });
+}

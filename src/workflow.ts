@@ -1,0 +1,40 @@
+/**
+ * Options for the GitHub Actions workflow that a role renders with `renderWorkflow()`.
+ */
+export interface GitHubWorkflowOptions {
+  /**
+   * The AWS Region the job works in (`aws-region`).
+   *
+   * @default - the stack's Region; required when the stack is environment-agnostic
+   */
+  readonly region?: string;
+
+  /**
+   * The workflow's name.
+   *
+   * @default - 'Deploy with AWS', or 'Push to Amazon ECR' for an `EcrPushRole`
+   */
+  readonly workflowName?: string;
+
+  /**
+   * The repository variable that holds the role's ARN, used when the ARN is not
+   * known at synth time (the role has no fixed name, or the stack no fixed account).
+   *
+   * @default 'AWS_ROLE_ARN'
+   */
+  readonly roleArnVariable?: string;
+
+  /**
+   * Shell commands the job runs with the role's credentials.
+   *
+   * @default - `aws sts get-caller-identity`; for an `EcrPushRole`, docker build and push of each repository
+   */
+  readonly commands?: string[];
+
+  /**
+   * The runner the job runs on.
+   *
+   * @default 'ubuntu-latest'
+   */
+  readonly runsOn?: string;
+}

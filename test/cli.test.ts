@@ -1,0 +1,147 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { admits } from './oracle';
+import { ACCOUNT, keepWorkflow, keepYamlTemplate } from './util';
+import { runCli } from '../src/cli';
+
+interface Run { code: number; stdout: string; stderr: string; dir: string }
+
+function cli(args: string[], env: { [name: string]: string } = {}): Run {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { env, cwd: dir, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
+  return { code, stdout, stderr, dir };
+}
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function outputs(run: Run, stackName = 'github-actions-oidc') {
+  const template = parse(keepYamlTemplate(fs.readFileSync(path.join(run.dir, `${stackName}.template.yaml`), 'utf8')));
+  const workflow = parse(keepWorkflow(fs.readFileSync(path.join(run.dir, '.github', 'workflows', `${stackName}.yml`), 'utf8')));
+  return { template, workflow };
+}
+
+/** The template's role trust policy as deployed: the provider's Ref becomes its ARN. */
+function deployedTrustPolicy(template: any): any {
+  const role: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::Role');
+  const json = JSON.stringify(role.Properties.AssumeRolePolicyDocument)
+    .replace(/\{"Ref":"GitHub[0-9A-F]+"\}/g, `"arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"`);
+  return JSON.parse(json);
+}
+
+describe('cdk-github-actions-oidc command line', () => {
+  test('the classic setup in one command: provider, role for main, managed policy, ECR push, outputs, workflow', () => {
+    // WHEN
+    const run = cli([
+      '--repo', 'octo-org/octo-app', '--branch', 'main',
+      '--managed-policy', 'arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess',
+      '--ecr-repository', 'octo-app', '--region', 'eu-west-1',
+    ]);
+    // THEN
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(files(run.dir)).toEqual(['.github/workflows/github-actions-oidc.yml', 'github-actions-oidc.template.yaml']);
+    const { template, workflow } = outputs(run);
+
+    const types = Object.values(template.Resources).map((r: any) => r.Type).sort();
+    expect(types).toEqual(['AWS::ECR::Repository', 'AWS::IAM::OIDCProvider', 'AWS::IAM::Policy', 'AWS::IAM::Role']);
+    expect(template.Parameters).toBeUndefined();
+    expect(template.Rules).toBeUndefined();
+    expect(Object.keys(template.Outputs)).toEqual(['ProviderArn', 'RoleArn', 'RoleTrustedSubjects', 'RoleRepositoryUri1']);
+    expect(template.Outputs.RoleTrustedSubjects.Value).toBe('repo:octo-org/octo-app:ref:refs/heads/main');
+    const role: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::Role');
+    expect(role.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess']);
+
+    const policy = deployedTrustPolicy(template);
+    expect(admits(policy, { sub: 'repo:octo-org/octo-app:ref:refs/heads/main' })).toBe(true);
+    expect(admits(policy, { sub: 'repo:octo-org/octo-app-evil:ref:refs/heads/main' })).toBe(false);
+
+    expect(workflow.on.push.branches).toEqual(['main']);
+    expect(workflow.jobs.push.steps.map((s: any) => s.name)).toContain('Log in to Amazon ECR');
+
+    expect(run.stdout).toContain('aws cloudformation deploy --template-file github-actions-oidc.template.yaml --stack-name github-actions-oidc \\\n'
+      + '       --capabilities CAPABILITY_NAMED_IAM --region eu-west-1');
+    expect(run.stdout).toContain('AWS_ROLE_ARN: the role\'s ARN (stack output RoleArn)');
+    expect(run.stdout).toContain('Commit .github/workflows/github-actions-oidc.yml to octo-org/octo-app.');
+  });
+
+  test('every subject flag applies to every repository', () => {
+    const run = cli(['--repo', 'octo-org/a', '--repo', 'octo-org/b', '--tag', 'v*', '--environment', 'prod', '--pull-request',
+      '--region', 'us-east-1', '--stack-name', 'ci-trust', '--role-name', 'ci-deploy', '--out', 'out']);
+    expect(run.code).toBe(0);
+    const { template, workflow } = outputs({ ...run, dir: path.join(run.dir, 'out') }, 'ci-trust');
+    expect(template.Outputs.RoleTrustedSubjects.Value.split(', ').sort()).toEqual([
+      'repo:octo-org/a:environment:prod', 'repo:octo-org/a:pull_request', 'repo:octo-org/a:ref:refs/tags/v*',
+      'repo:octo-org/b:environment:prod', 'repo:octo-org/b:pull_request', 'repo:octo-org/b:ref:refs/tags/v*',
+    ]);
+    const role: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::Role');
+    expect(role.Properties.RoleName).toBe('ci-deploy');
+    expect(workflow.jobs.deploy.environment).toBe('prod');
+  });
+
+  test('references the account\'s provider and existing ECR repositories when told to', () => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--existing-provider',
+      '--ecr-repository', 'octo-app', '--existing-ecr-repository'], { AWS_REGION: 'ap-southeast-2' });
+    expect(run.code).toBe(0);
+    const { template, workflow } = outputs(run);
+    expect(Object.values(template.Resources).map((r: any) => r.Type).sort()).toEqual(['AWS::IAM::Policy', 'AWS::IAM::Role']);
+    expect(template.Outputs.ProviderArn.Value).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':oidc-provider/token.actions.githubusercontent.com']],
+    });
+    expect(workflow.jobs.push.steps[1].with['aws-region']).toBe('ap-southeast-2');
+  });
+
+  test('prints help', () => {
+    const run = cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: cdk-github-actions-oidc --repo OWNER\/NAME/);
+    expect(files(run.dir)).toEqual([]);
+  });
+
+  test.each([
+    [['--branch', 'main', '--region', 'eu-west-1'], 2, /No --repo given/],
+    [['--repo', 'octo-org/octo-app', '--region', 'eu-west-1'], 2, /No subject given: .* --branch, --tag, --environment or --pull-request/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main'], 2, /No AWS Region: pass --region/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'Frankfurt'], 2, /Invalid --region 'Frankfurt'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--stack-name', '1st'], 2, /Invalid --stack-name '1st'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--managed-policy', 'AmazonEC2ReadOnlyAccess'], 2,
+      /Invalid --managed-policy 'AmazonEC2ReadOnlyAccess': give the policy's ARN/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--existing-ecr-repository'], 2,
+      /--existing-ecr-repository needs at least one --ecr-repository/],
+    [['--repo', 'octo-org', '--branch', 'main', '--region', 'eu-west-1'], 1, /Invalid repository 'octo-org': give it as 'owner\/name'/],
+    [['--repo', 'octo-org/octo-app*', '--branch', 'main', '--region', 'eu-west-1'], 1, /Invalid GitHub repository 'octo-app\*'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'refs/heads/main', '--region', 'eu-west-1'], 1, /Invalid branch name 'refs\/heads\/main'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--ecr-repository', 'Octo App'], 1,
+      /Invalid ECR repository name/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--role-name', 'has space'], 1, /Invalid role name 'has space'/],
+  ])('refuses %p and writes nothing', (args, code, message) => {
+    const run = cli(args);
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/^cdk-github-actions-oidc: /);
+    expect(run.stdout).toBe('');
+    expect(files(run.dir)).toEqual([]);
+  });
+
+  test('runs as a program: node lib/cli.js, with exit codes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-bin-'));
+    const bin = path.join(__dirname, '..', 'lib', 'cli.js');
+    const ok = spawnSync(process.execPath, [bin, '--repo', 'octo-org/octo-app', '--pull-request', '--region', 'us-east-2'], { cwd: dir, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('Next steps:');
+    expect(files(dir)).toEqual(['.github/workflows/github-actions-oidc.yml', 'github-actions-oidc.template.yaml']);
+    const bad = spawnSync(process.execPath, [bin, '--repo', 'octo-org/octo-app'], { cwd: dir, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('No subject given');
+  });
+});
