@@ -17,9 +17,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  // The newest aws-cdk-lib published to both npm and PyPI: the Python wheel requires
-  // aws-cdk-lib>=cdkVersion, so a version that exists only on npm breaks `pip install`.
-  cdkVersion: '2.275.0',
+  // The lowest aws-cdk-lib the library supports, and the one its tests run against. Each
+  // binding requires at least this version from its own registry (npm, PyPI, Maven Central,
+  // the Go module proxy), so it must be published in all four: 2.263.0 is the newest that
+  // Maven Central serves (npm has 2.276.0, PyPI 2.275.0, the Go proxy 2.276.0).
+  cdkVersion: '2.263.0',
   constructsVersion: '10.8.1',
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
@@ -52,6 +54,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     'fast-check@4.10.2',
     'yaml@2.9.1',
+    // jsii-pacmak writes the installed version of this aws-cdk-lib dependency into the Go
+    // module's go.mod, and of the 54.x line (aws-cdk-lib 2.263 needs ^54.11.0) the Go module
+    // proxy reachable here serves sources and checksums of 54.11.0 only.
+    '@aws-cdk/cloud-assembly-schema@54.11.0',
   ],
 
   // One program for every linted file: the root tsconfig.dev.json covers src, test and .projenrc.ts.

@@ -74,11 +74,11 @@ export function trustPolicy(
  */
 export function deployedValue(
   value: any,
-  template: Template,
+  template?: Template,
   partition = 'aws',
   parameters: { [name: string]: string } = {},
 ): any {
-  const resources = template.toJSON().Resources ?? {};
+  const resources = template?.toJSON().Resources ?? {};
   const visit = (node: any): any => {
     if (Array.isArray(node)) return node.map(visit);
     if (node === null || typeof node !== 'object') return node;
