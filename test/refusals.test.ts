@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import {
+  EcrPushRole,
+  GitHubActionsRole,
+  GitHubActionsRoleProps,
+  GitHubClaim,
+  GitHubIssuer,
+  GitHubOidcProvider,
+  GitHubRepository,
+  GitHubSubject,
+} from '../src';
+import { ACCOUNT, newStack } from './util';
+
+// The catalogue of input the library refuses. Every entry is a row of the README's
+// "What the library refuses, and why" table (checked below), and every refusal
+// happens while the app is built or synthesized — never at deployment.
+
+interface Refusal {
+  /** The first column of the README row. */
+  readonly input: string;
+  readonly attempt: () => unknown;
+  readonly error: RegExp;
+}
+
+const app = GitHubRepository.of('octo-org', 'octo-app');
+
+function role(props: Partial<GitHubActionsRoleProps> = {}, stack: Stack = newStack()): GitHubActionsRole {
+  return new GitHubActionsRole(stack, 'Deploy', {
+    provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+    subjects: [app.branch('main')],
+    ...props,
+  });
+}
+
+function synthesize(build: (stack: Stack) => void): void {
+  const stack = newStack();
+  build(stack);
+  (stack.node.root as App).synth();
+}
+
+const catalogue: Refusal[] = [
+  { input: 'Owner with a space', attempt: () => GitHubRepository.of('octo org', 'octo-app'), error: /Invalid GitHub owner 'octo org': owners are 1-39 letters/ },
+  { input: 'Owner over 39 characters', attempt: () => GitHubRepository.of('o'.repeat(40), 'octo-app'), error: /Invalid GitHub owner 'o{40}'/ },
+  { input: 'Owner with a leading, trailing or double hyphen', attempt: () => GitHubRepository.of('octo--org', 'octo-app'), error: /Invalid GitHub owner 'octo--org'/ },
+  { input: 'Repository name over 100 characters', attempt: () => GitHubRepository.of('octo-org', 'r'.repeat(101)), error: /Invalid GitHub repository name 'r{101}'/ },
+  { input: "Repository name '.' or '..'", attempt: () => GitHubRepository.of('octo-org', '..'), error: /Invalid GitHub repository name '\.\.'/ },
+  { input: "Repository name with '.git'", attempt: () => GitHubRepository.of('octo-org', 'octo-app.git'), error: /drop the '\.git' suffix/ },
+  { input: 'Owner and name as one repository name', attempt: () => GitHubRepository.of('octo-org', 'octo-org/octo-app'), error: /give the owner and the name separately/ },
+  { input: 'Wildcard in the owner', attempt: () => GitHubRepository.of('octo-*', 'octo-app'), error: /Invalid GitHub owner 'octo-\*': wildcards/ },
+  { input: 'Wildcard in the repository name', attempt: () => GitHubRepository.of('octo-org', 'octo-app*'), error: /octo-app\* also matches octo-app-evil/ },
+  { input: "Full name without 'owner/'", attempt: () => GitHubRepository.fromFullName('octo-app'), error: /Invalid repository 'octo-app': give it as 'owner\/name'/ },
+  { input: 'Only one of the two IDs', attempt: () => GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1234567' }), error: /has only one of ownerId and repositoryId/ },
+  { input: 'ID that is not a number', attempt: () => GitHubRepository.of('octo-org', 'octo-app', { ownerId: 'octo', repositoryId: '1' }), error: /Invalid GitHub owner ID 'octo'/ },
+  { input: "Branch given as 'refs/heads/...'", attempt: () => app.branch('refs/heads/main'), error: /give the branch name without the 'refs\/...' prefix \('main'\)/ },
+  { input: 'Empty branch or tag', attempt: () => app.tag(''), error: /Invalid tag name '': it is empty/ },
+  { input: "Branch or tag against git's ref rules", attempt: () => app.branch('release..1'), error: /Invalid branch name 'release\.\.1': it contains '\.\.'/ },
+  { input: 'Environment with leading or trailing space', attempt: () => app.environment('production '), error: /Invalid environment name 'production '/ },
+  { input: "Name holding '${'", attempt: () => app.branch('release-${x}'), error: /contains '\$\{', which IAM reads as the start of a policy variable/ },
+  { input: 'Subject string for any repository', attempt: () => GitHubSubject.fromString('repo:octo-org/*'), error: /Invalid GitHub repository '\*': wildcards/ },
+  { input: "Subject string '*'", attempt: () => GitHubSubject.fromString('*'), error: /Subject '\*' does not name both the owner and the repository/ },
+  { input: 'Subject string with an unknown part', attempt: () => GitHubSubject.fromString('repo:octo-org/octo-app:workflow:deploy'), error: /cannot read the part 'workflow'/ },
+  { input: 'Claims that name no repository', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId('1234567')]), error: /does not name both the owner and the repository/ },
+  { input: 'Two contexts in one subject', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.branch('main'), GitHubClaim.pullRequest()]), error: /has the 'context' claim twice/ },
+  { input: 'Malformed reusable workflow reference', attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/deploy.yml@main'), error: /Invalid job_workflow_ref 'octo-org\/shared\/deploy\.yml@main'/ },
+  {
+    input: 'Deploy-time value next to a wildcard',
+    attempt: () => GitHubRepository.of(new CfnParameter(newStack(), 'Owner').valueAsString, 'octo-app').tag('v*'),
+    error: /mixes a wildcard with a value known only at deploy time/,
+  },
+  { input: 'Role without subjects', attempt: () => synthesize(stack => role({ subjects: [] }, stack)), error: /The role trusts no subject, so no workflow could assume it/ },
+  {
+    input: 'Trust policy over the size limit',
+    attempt: () => synthesize(stack => role({ subjects: Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`)) }, stack)),
+    error: /The trust policy is \d+ characters \(whitespace not counted\), over the limit of 2048/,
+  },
+  { input: 'Size limit outside 2,048-4,096', attempt: () => role({ maxTrustPolicySize: 10000 }), error: /Invalid maxTrustPolicySize 10000/ },
+  { input: 'Session shorter than 1 hour or longer than 12', attempt: () => role({ maxSessionDuration: Duration.hours(24) }), error: /maxSessionDuration is set to 86400, but must be >= 3600sec \(1hr\) and <= 43200sec \(12hrs\)/ },
+  { input: 'Role name over 64 characters', attempt: () => role({ roleName: 'r'.repeat(65) }), error: /Invalid role name 'r{65}'/ },
+  {
+    input: "Audience the provider doesn't accept",
+    attempt: () => {
+      const stack = newStack();
+      new GitHubActionsRole(stack, 'Deploy', { provider: new GitHubOidcProvider(stack, 'GitHub'), subjects: [app.branch('main')], audience: 'octo' });
+    },
+    error: /Audience 'octo' is not one of the provider's audiences/,
+  },
+  {
+    input: 'Second provider for an issuer in one account',
+    attempt: () => {
+      const stack = newStack();
+      new GitHubOidcProvider(stack, 'GitHub');
+      new GitHubOidcProvider(stack, 'GitHub2');
+    },
+    error: /Duplicate OIDC provider for issuer 'https:\/\/token\.actions\.githubusercontent\.com'/,
+  },
+  {
+    input: 'Provider ARN of another issuer',
+    attempt: () => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub',
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, { issuer: GitHubIssuer.enterpriseServer('github.example.com') }),
+    error: /does not belong to issuer 'https:\/\/github\.example\.com\/_services\/token'/,
+  },
+  { input: 'Enterprise slug with capitals or slashes', attempt: () => GitHubIssuer.enterpriseCloud('Octo/Enterprise'), error: /Invalid GitHub enterprise slug 'Octo\/Enterprise'/ },
+  { input: 'Server host name with a scheme, port or path', attempt: () => GitHubIssuer.enterpriseServer('https://github.example.com'), error: /Invalid GitHub Enterprise Server host name 'https:\/\/github\.example\.com'/ },
+  { input: 'Issuer known only at deploy time', attempt: () => GitHubIssuer.gheCom(Lazy.string({ produce: () => 'octocorp' })), error: /must be known at synth time, not a token/ },
+  { input: 'Provider without audiences, or with one twice', attempt: () => new GitHubOidcProvider(newStack(), 'GitHub', { audiences: [] }), error: /needs 1 to 100 audiences, got 0/ },
+  { input: 'Malformed thumbprint', attempt: () => new GitHubOidcProvider(newStack(), 'GitHub', { thumbprints: ['abc'] }), error: /Invalid thumbprint 'abc'/ },
+  {
+    input: 'ECR push role without repositories',
+    attempt: () => {
+      const stack = newStack();
+      new EcrPushRole(stack, 'Push', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.branch('main')], repositories: [] });
+    },
+    error: /needs at least one repository/,
+  },
+  {
+    input: 'Invalid ECR repository name',
+    attempt: () => {
+      const stack = newStack();
+      new EcrPushRole(stack, 'Push', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+        subjects: [app.branch('main')],
+        repositories: [ecr.Repository.fromRepositoryName(stack, 'Images', 'Octo App')],
+      });
+    },
+    error: /Invalid ECR repository name 'Octo App' \(Ci\/Images\)/,
+  },
+  {
+    input: 'ECR reference whose ARN is not a repository',
+    attempt: () => {
+      const stack = newStack();
+      new EcrPushRole(stack, 'Push', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+        subjects: [app.branch('main')],
+        repositories: [ecr.Repository.fromRepositoryAttributes(stack, 'Images', { repositoryName: 'octo-app', repositoryArn: 'arn:aws:s3:::octo-app' })],
+      });
+    },
+    error: /Invalid ECR repository ARN 'arn:aws:s3:::octo-app'/,
+  },
+  { input: 'Workflow for a stack without a Region', attempt: () => role({}, new Stack(new App(), 'Ci')).renderWorkflow(), error: /needs an AWS Region: its stack has none/ },
+];
+
+describe('what the library refuses', () => {
+  test('the catalogue has at least 30 distinct entries', () => {
+    expect(new Set(catalogue.map(refusal => refusal.input)).size).toBe(catalogue.length);
+    expect(catalogue.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test.each(catalogue.map(refusal => [refusal.input, refusal] as const))('%s', (_input, refusal) => {
+    expect(refusal.attempt).toThrow(refusal.error);
+  });
+
+  test('the README lists exactly the catalogue', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('## What the library refuses, and why');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const rows = section.split('\n').filter(line => line.startsWith('| ') && !line.startsWith('| input') && !line.startsWith('| ---'));
+    const inputs = rows.map(row => row.split(' | ')[0].slice(2));
+    expect(inputs).toEqual(catalogue.map(refusal => refusal.input));
+  });
+});
