@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-github-actions-oidc',
@@ -58,6 +58,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // module's go.mod, and of the 54.x line (aws-cdk-lib 2.263 needs ^54.11.0) the Go module
     // proxy reachable here serves sources and checksums of 54.11.0 only.
     '@aws-cdk/cloud-assembly-schema@54.11.0',
+    // Mutation testing (npx projen mutation), not part of CI: it takes minutes.
+    '@stryker-mutator/core@10.0.0',
+    '@stryker-mutator/jest-runner@10.0.0',
+    '@stryker-mutator/typescript-checker@10.0.0',
   ],
 
   // One program for every linted file: the root tsconfig.dev.json covers src, test and .projenrc.ts.
@@ -87,6 +91,58 @@ project.postCompileTask.spawn(rosetta);
 project.gitignore.exclude('.jsii.tabl.json', '/rosetta/*.tabl.json');
 project.npmignore?.exclude('/rosetta/', '/.ci/', '/.venv/', '/.tools/');
 
+// Mutation testing: which changes to the subject and trust-policy code the tests fail to
+// notice. Slow (each mutant reruns the tests that reach it), so not part of CI.
+new JsonFile(project, 'stryker.config.json', {
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    testRunner: 'jest',
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.dev.json',
+    mutate: [
+      'src/issuer.ts',
+      'src/provider.ts',
+      'src/subject.ts',
+      'src/role.ts',
+      'src/private/github-names.ts',
+      'src/private/trust-principal.ts',
+      'src/private/trust-policy-size.ts',
+    ],
+    coverageAnalysis: 'perTest',
+    concurrency: 2,
+    jest: {
+      enableFindRelatedTests: false,
+      config: {
+        collectCoverage: false,
+        reporters: ['default'],
+        testMatch: [
+          '<rootDir>/test/issuer.test.ts',
+          '<rootDir>/test/provider.test.ts',
+          '<rootDir>/test/subject.test.ts',
+          '<rootDir>/test/role.test.ts',
+          '<rootDir>/test/trust-oracle.test.ts',
+          '<rootDir>/test/trust-properties.test.ts',
+          '<rootDir>/test/refusals.test.ts',
+        ],
+      },
+    },
+    reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+    htmlReporter: { fileName: 'test-reports/mutation/index.html' },
+    jsonReporter: { fileName: 'test-reports/mutation/report.json' },
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['dist', '.venv', '.tools', 'test-reports', 'coverage'],
+  },
+});
+project.addTask('mutation', {
+  description: 'Mutation testing of src/ with StrykerJS (slow; not part of CI)',
+  // Fewer property runs per mutant: each run of the full property suite takes seconds.
+  env: { FC_RUNS: '50' },
+  exec: 'stryker run',
+  receiveArgs: true,
+});
+project.gitignore.exclude('/.stryker-tmp/', '/reports/');
+project.npmignore?.exclude('/stryker.config.json');
+
 // The Python half of the suite runs against the wheel that jsii-pacmak builds.
 const setupTools = project.addTask('setup:tools', {
   description: 'Install the pinned test tools: a Python virtualenv with pytest and cfn-lint, and actionlint',
@@ -100,6 +156,16 @@ const testPython = project.addTask('test:python', {
 project.addTask('test:all', {
   description: 'Install the test tools, build, package for Python and run the TypeScript and Python suites',
   exec: 'bash .ci/test-all.sh',
+});
+
+// Synth cost and trust-policy size against hand-written aws-cdk-lib (README "Performance").
+project.addTask('bench', {
+  description: 'Benchmark the library against hand-written aws-cdk-lib in TypeScript and Python (not part of the tests)',
+  steps: [
+    { spawn: 'compile' },
+    { spawn: 'package:python' },
+    { exec: 'ts-node --project tsconfig.dev.json test/bench/bench.ts' },
+  ],
 });
 
 project.buildWorkflow?.addPostBuildSteps(

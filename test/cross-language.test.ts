@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { EcrPushRole, GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository } from '../src';
+import { EcrPushRole, GitHubActionsRole, GitHubClaim, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { keepWorkflow, newStack, synth } from './util';
 
 // The reference templates for test/python/test_bindings.py: the Python suite builds the
@@ -28,6 +28,19 @@ const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
     const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { issuer });
     const app = GitHubRepository.of('platform', 'infra', { ownerId: '1001', repositoryId: '2002' });
     return new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.environment('prod:eu')] });
+  },
+  'reusable-workflow': stack => {
+    const provider = GitHubOidcProvider.fromProviderArn(stack, 'GitHub',
+      'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
+    const subject = GitHubSubject.fromClaims([
+      GitHubClaim.repo(GitHubRepository.fromFullName('octo-org/octo-app')),
+      GitHubClaim.environment('production'),
+      GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/tags/v*'),
+    ]);
+    return new GitHubActionsRole(stack, 'Deploy', {
+      provider,
+      subjects: [subject, GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/heads/main')],
+    });
   },
   'ecr-push': stack => {
     const provider = new GitHubOidcProvider(stack, 'GitHub');

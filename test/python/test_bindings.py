@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, run_app
 
 REFERENCE_DIR = ROOT / "test-reports" / "cross-language"
-SCENARIOS = ["provider-and-role", "enterprise-import", "ecr-push"]
+SCENARIOS = ["provider-and-role", "enterprise-import", "reusable-workflow", "ecr-push"]
 
 
 @pytest.fixture(scope="module")

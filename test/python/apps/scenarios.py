@@ -12,9 +12,11 @@ from aws_cdk.assertions import Template
 from cdk_github_actions_oidc import (
     EcrPushRole,
     GitHubActionsRole,
+    GitHubClaim,
     GitHubIssuer,
     GitHubOidcProvider,
     GitHubRepository,
+    GitHubSubject,
 )
 
 
@@ -39,6 +41,23 @@ def enterprise_import(stack):
     return GitHubActionsRole(stack, "Deploy", provider=provider, subjects=[app.environment("prod:eu")])
 
 
+def reusable_workflow(stack):
+    provider = GitHubOidcProvider.from_provider_arn(
+        stack, "GitHub", "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    )
+    subject = GitHubSubject.from_claims([
+        GitHubClaim.repo(GitHubRepository.from_full_name("octo-org/octo-app")),
+        GitHubClaim.environment("production"),
+        GitHubClaim.job_workflow_ref("octo-org/shared/.github/workflows/deploy.yml@refs/tags/v*"),
+    ])
+    return GitHubActionsRole(
+        stack,
+        "Deploy",
+        provider=provider,
+        subjects=[subject, GitHubSubject.from_string("repo:octo-org/octo-app:ref:refs/heads/main")],
+    )
+
+
 def ecr_push(stack):
     provider = GitHubOidcProvider(stack, "GitHub")
     images = ecr.Repository(stack, "Images", repository_name="octo-app")
@@ -60,6 +79,7 @@ def ecr_push(stack):
 SCENARIOS = {
     "provider-and-role": provider_and_role,
     "enterprise-import": enterprise_import,
+    "reusable-workflow": reusable_workflow,
     "ecr-push": ecr_push,
 }
 

@@ -1,0 +1,205 @@
+/**
+ * What the library costs over writing the same resources by hand with aws-cdk-lib:
+ * synth time, resources, template bytes and trust-policy capacity, in TypeScript and
+ * (through the built wheel) in Python. Every figure is the median of several runs and
+ * a ratio to the hand-written baseline measured in the same run. Not part of the tests.
+ *
+ *   npx projen bench            (needs dist/python: the task builds it first)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
+import { deployedValue } from '../util';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ENV = { account: '123456789012', region: 'us-east-1' };
+const ISSUER = 'token.actions.githubusercontent.com';
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+type Build = (roles: number) => App;
+
+/** The library: one provider, N roles trusting main, production and tags v* of their own repository. */
+const withLibrary: Build = roles => {
+  const app = new App();
+  const stack = new Stack(app, 'Bench', { env: ENV });
+  const provider = new GitHubOidcProvider(stack, 'GitHub');
+  for (let i = 0; i < roles; i++) {
+    const repo = GitHubRepository.of('octo-org', `app-${i}`);
+    new GitHubActionsRole(stack, `Role${i}`, { provider, subjects: [repo.branch('main'), repo.environment('production'), repo.tag('v*')] });
+  }
+  return app;
+};
+
+/** The same trust policies written with aws-cdk-lib primitives, as a careful engineer would. */
+const byHand: Build = roles => {
+  const app = new App();
+  const stack = new Stack(app, 'Bench', { env: ENV });
+  const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: `https://${ISSUER}`, clientIds: ['sts.amazonaws.com'] });
+  for (let i = 0; i < roles; i++) {
+    const repo = `repo:octo-org/app-${i}`;
+    const role = new iam.Role(stack, `Role${i}`, {
+      assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
+        StringEquals: {
+          [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+          [`${ISSUER}:sub`]: [`${repo}:environment:production`, `${repo}:ref:refs/heads/main`],
+        },
+      }),
+    });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.FederatedPrincipal(provider.oidcProviderArn)],
+      conditions: {
+        StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+        StringLike: { [`${ISSUER}:sub`]: `${repo}:ref:refs/tags/v*` },
+      },
+    }));
+  }
+  return app;
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function synthMs(build: Build, roles: number): number {
+  const start = process.hrtime.bigint();
+  build(roles).synth();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Median synth time of both variants, alternating them so that drift hits both alike. */
+function timeBoth(roles: number): { library: number; hand: number } {
+  const library: number[] = [];
+  const hand: number[] = [];
+  synthMs(withLibrary, roles);
+  synthMs(byHand, roles);
+  for (let run = 0; run < RUNS; run++) {
+    if (run % 2 === 0) {
+      library.push(synthMs(withLibrary, roles));
+      hand.push(synthMs(byHand, roles));
+    } else {
+      hand.push(synthMs(byHand, roles));
+      library.push(synthMs(withLibrary, roles));
+    }
+  }
+  return { library: median(library), hand: median(hand) };
+}
+
+function template(build: Build, roles: number): any {
+  return build(roles).synth().getStackByName('Bench').template;
+}
+
+/** Characters of a deployed trust policy as IAM counts them: minified JSON, whitespace removed. */
+function iamSize(document: any): number {
+  return JSON.stringify(document).replace(/\s/g, '').length;
+}
+
+/** The policy a careful engineer writes for N exact branch subjects: one statement. */
+function minimalPolicy(subjects: string[]): any {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::${ENV.account}:oidc-provider/${ISSUER}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com', [`${ISSUER}:sub`]: subjects.length === 1 ? subjects[0] : subjects } },
+    }],
+  };
+}
+
+/** The deployed trust policy the library synthesizes for N branches (no size check: measured here). */
+function libraryPolicy(branches: string[]): any {
+  const stack = new Stack(new App(), 'Capacity', { env: ENV });
+  const repo = GitHubRepository.of('octo-org', 'octo-app');
+  const role = new GitHubActionsRole(stack, 'Role', {
+    provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+    subjects: branches.map(branch => repo.branch(branch)),
+  });
+  return deployedValue(stack.resolve((role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument));
+}
+
+/** Realistic branch names, 28-30 characters: feature/ABC-1000-update-deps. */
+function branchNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `feature/ABC-${1000 + i}-update-deps`);
+}
+
+function subjectOf(branch: string): string {
+  return `repo:octo-org/octo-app:ref:refs/heads/${branch}`;
+}
+
+function capacity(policyFor: (branches: string[]) => any, limit: number): number {
+  let count = 0;
+  while (iamSize(policyFor(branchNames(count + 1))) <= limit) count++;
+  return count;
+}
+
+function pythonFigures(): any {
+  const wheels = fs.readdirSync(path.join(ROOT, 'dist', 'python')).filter(f => f.endsWith('.whl'));
+  if (wheels.length === 0) throw new Error('No wheel in dist/python: run `npx projen package:python` first.');
+  const cdkVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies['aws-cdk-lib'];
+  const venv = path.join(os.tmpdir(), `cdk-github-actions-oidc-bench-${cdkVersion}`);
+  const python = path.join(venv, 'bin', 'python');
+  const run = (command: string, args: string[]) => {
+    const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT, env: { ...process.env, BENCH_RUNS: String(RUNS) } });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+    return result.stdout;
+  };
+  const wheel = path.join(ROOT, 'dist', 'python', wheels[0]);
+  const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
+  if (!fs.existsSync(python)) run('python3', ['-m', 'venv', venv]);
+  run(python, [...pip, wheel, `aws-cdk-lib==${cdkVersion}`]);
+  run(python, [...pip, '--force-reinstall', '--no-deps', wheel]); // the wheel's version does not change between builds
+  return JSON.parse(run(python, [path.join(__dirname, 'bench.py')]));
+}
+
+function ratio(ours: number, base: number): string {
+  return `${(ours / base).toFixed(2)}x`;
+}
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function main(): void {
+  const validation = process.env.CDK_VALIDATION === 'false' ? 'off (CDK_VALIDATION=false)' : 'on (aws-cdk-lib default)';
+  const lines: string[] = [
+    `Machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ` +
+      `aws-cdk-lib ${require('aws-cdk-lib/package.json').version}; synth-time template validation ${validation}; median of ${RUNS} runs.`,
+    '',
+    row(['measure', 'library', 'hand-written aws-cdk-lib', 'ratio']),
+    row(['---', '---', '---', '---']),
+  ];
+  for (const roles of [1, 10, 100]) {
+    const { library, hand } = timeBoth(roles);
+    lines.push(row([`TypeScript: build + synth, ${roles} role${roles > 1 ? 's' : ''}`, `${library.toFixed(1)} ms`, `${hand.toFixed(1)} ms`, ratio(library, hand)]));
+  }
+  const ours = template(withLibrary, 10);
+  const base = template(byHand, 10);
+  lines.push(row(['resources, 10 roles', Object.keys(ours.Resources).length, Object.keys(base.Resources).length,
+    `${Object.keys(ours.Resources).length - Object.keys(base.Resources).length} extra`]));
+  const bytes = (t: any) => JSON.stringify(t).length;
+  lines.push(row(['template bytes, 10 roles', bytes(ours), bytes(base), ratio(bytes(ours), bytes(base))]));
+  for (const limit of [2048, 4096]) {
+    const mine = capacity(libraryPolicy, limit);
+    const minimal = capacity(branches => minimalPolicy(branches.map(subjectOf)), limit);
+    lines.push(row([`branch subjects within ${limit} characters`, mine, minimal, ratio(mine, minimal)]));
+  }
+  const size = iamSize(libraryPolicy(branchNames(20)));
+  const minimalSize = iamSize(minimalPolicy(branchNames(20).map(subjectOf)));
+  lines.push(row(['trust policy characters, 20 branches', size, minimalSize, ratio(size, minimalSize)]));
+
+  const py = pythonFigures();
+  lines.push(row(['Python: import in a new process (with aws_cdk.aws_iam)', `${py.import_library_ms.toFixed(0)} ms`, `${py.import_baseline_ms.toFixed(0)} ms`,
+    ratio(py.import_library_ms, py.import_baseline_ms)]));
+  lines.push(row(['Python: build + synth, 10 roles', `${py.synth_library_ms.toFixed(0)} ms`, `${py.synth_baseline_ms.toFixed(0)} ms`,
+    ratio(py.synth_library_ms, py.synth_baseline_ms)]));
+  console.log(lines.join('\n'));
+}
+
+main();
