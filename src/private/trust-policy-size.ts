@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import type { GitHubIssuer } from '../issuer';
@@ -7,15 +8,17 @@ import type { GitHubIssuer } from '../issuer';
  * The size IAM gives a role's trust policy when checking its limit: the
  * characters of the JSON document, whitespace not counted.
  *
- * CloudFormation fills in some values only at deployment. They are counted at
- * their longest where the length is bounded (partition `aws-us-gov`, a
- * 12-digit account, the provider's ARN); other deploy-time values (such as a
- * parameter) cannot be known and count as empty.
+ * CloudFormation fills in some values only at deployment. They are counted as
+ * deployed where the stack knows them (the account, the partition of its
+ * Region) and at their longest where it does not (partition `aws-us-gov`, a
+ * 12-digit account); other deploy-time values (such as a parameter) cannot be
+ * known and count as empty.
  */
 export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): number {
   const stack = Stack.of(scope);
+  const regionPartition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
   const pseudoParameters: { [name: string]: string } = {
-    'AWS::Partition': literalOr(stack.partition, 'aws-us-gov'),
+    'AWS::Partition': regionPartition ?? 'aws-us-gov',
     'AWS::AccountId': literalOr(stack.account, '123456789012'),
   };
   const providerArn = `arn:${pseudoParameters['AWS::Partition']}:iam::${pseudoParameters['AWS::AccountId']}:oidc-provider/${issuer.hostAndPath}`;
