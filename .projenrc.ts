@@ -169,7 +169,7 @@ project.addTask('bench', {
 });
 
 project.buildWorkflow?.addPostBuildSteps(
-  { name: 'Set up Python', uses: 'actions/setup-python@v6', with: { 'python-version': '3.11' } },
+  { name: 'Set up Python', uses: 'actions/setup-python@v7.0.0', with: { 'python-version': '3.11' } },
   { name: 'Install test tools', run: project.runTaskCommand(setupTools) },
   { name: 'Package for Python', run: project.runTaskCommand(project.tasks.tryFind('package:python')!) },
   { name: 'Python suite', run: project.runTaskCommand(testPython) },
