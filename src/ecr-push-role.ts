@@ -52,6 +52,11 @@ export class EcrPushRole extends GitHubActionsRole {
    */
   public readonly repositories: ecr.IRepository[];
 
+  /**
+   * @param scope the construct that contains the role
+   * @param id the role's construct ID, unique within its scope
+   * @param props the role's properties
+   */
   public constructor(scope: Construct, id: string, props: EcrPushRoleProps) {
     super(scope, id, props);
     this.repositories = validateRepositories(props.repositories);

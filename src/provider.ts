@@ -135,6 +135,11 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
    */
   public readonly audiences: string[];
 
+  /**
+   * @param scope the construct that contains the provider
+   * @param id the provider's construct ID, unique within its scope
+   * @param props the provider's properties
+   */
   public constructor(scope: Construct, id: string, props: GitHubOidcProviderProps = {}) {
     const issuer = props.issuer ?? GitHubIssuer.GITHUB_COM;
     const audiences = validateAudiences(props.audiences ?? [DEFAULT_AUDIENCE]);

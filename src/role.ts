@@ -144,6 +144,11 @@ export class GitHubActionsRole extends iam.Role {
 
   private readonly trust: GitHubTrustPrincipal;
 
+  /**
+   * @param scope the construct that contains the role
+   * @param id the role's construct ID, unique within its scope
+   * @param props the role's properties
+   */
   public constructor(scope: Construct, id: string, props: GitHubActionsRoleProps) {
     const audience = props.audience ?? DEFAULT_AUDIENCE;
     validateAudience(props.provider, audience);
