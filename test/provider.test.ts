@@ -1,4 +1,4 @@
-import { App, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubIssuer, GitHubOidcProvider } from '../src';
@@ -78,16 +78,40 @@ describe('GitHubOidcProvider', () => {
       [['sts.amazonaws.com', 'sts.amazonaws.com'], /Audience 'sts.amazonaws.com' is listed twice/],
       [['has space'], /Invalid audience 'has space'/],
       [[''], /Invalid audience ''/],
+      [['a'.repeat(256)], /Invalid audience 'a{256}': an audience is 1-255 characters without spaces/],
+      [Array.from({ length: 101 }, (_, i) => `audience-${i}`), /needs 1 to 100 audiences, got 101: leave 'audiences' unset for the default \['sts.amazonaws.com'\]/],
     ])('audiences %p', (audiences, message) => {
       expect(() => new GitHubOidcProvider(newStack(), 'GitHub', { audiences })).toThrow(message);
     });
 
     test.each([
       [['abc'], /Invalid thumbprint 'abc'/],
+      [[`x${'a'.repeat(40)}`], /Invalid thumbprint 'xa{40}'/],
+      [[`${'a'.repeat(40)}x`], /Invalid thumbprint 'a{40}x'/],
       [Array(6).fill('a031c46782e6e6c662c2c87c76da9aa62ccabd8e'), /at most 5 thumbprints, got 6/],
     ])('thumbprints %p', (thumbprints, message) => {
       expect(() => new GitHubOidcProvider(newStack(), 'GitHub', { thumbprints })).toThrow(message);
     });
+  });
+
+  test('a second provider for the same issuer in an environment-agnostic stack', () => {
+    const stack = new Stack(new App(), 'Ci');
+    new GitHubOidcProvider(stack, 'GitHub');
+    expect(() => new GitHubOidcProvider(stack, 'Again')).toThrow(/Duplicate OIDC provider/);
+  });
+
+  test.each([
+    [Array.from({ length: 100 }, (_, i) => `audience-${i}`), 100],
+    [['a'.repeat(255)], 1],
+  ])('accepts audiences at the limits (%#)', (audiences, count) => {
+    expect(new GitHubOidcProvider(newStack(), 'GitHub', { audiences }).audiences).toHaveLength(count);
+  });
+
+  test('accepts an audience known only at deploy time, and five thumbprints', () => {
+    const stack = newStack();
+    const audience = new CfnParameter(stack, 'Audience').valueAsString;
+    const provider = new GitHubOidcProvider(stack, 'GitHub', { audiences: [audience], thumbprints: Array(5).fill('A031C46782E6E6C662C2C87C76DA9AA62CCABD8E') });
+    expect(provider.audiences).toEqual([audience]);
   });
 
   test('allows one provider per issuer: github.com and an enterprise issuer side by side', () => {
@@ -142,10 +166,23 @@ describe('GitHubOidcProvider.fromAccount', () => {
 describe('GitHubOidcProvider.fromProviderArn', () => {
   const arn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 
-  test('imports a provider by ARN, with its account', () => {
-    const provider = GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', arn);
-    expect(provider.oidcProviderArn).toBe(arn);
-    expect(provider.env.account).toBe(ACCOUNT);
+  test('imports a provider by ARN, with the ARN\'s account', () => {
+    const other = 'arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com';
+    const provider = GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', other);
+    expect(provider.oidcProviderArn).toBe(other);
+    expect(provider.env.account).toBe('210987654321');
+  });
+
+  test('takes an ARN known only at deploy time', () => {
+    const stack = newStack();
+    const provider = GitHubOidcProvider.fromProviderArn(stack, 'GitHub', new CfnParameter(stack, 'ProviderArn').valueAsString);
+    expect(stack.resolve(provider.oidcProviderArn)).toEqual({ Ref: 'ProviderArn' });
+  });
+
+  test('names the expected provider in its refusal', () => {
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'x:oidc-provider/token.actions.githubusercontent.com'))
+      .toThrow("its name must be 'token.actions.githubusercontent.com' (ARN ending ':oidc-provider/token.actions.githubusercontent.com'). "
+        + 'Pass the ARN of the provider for this issuer, or the matching `issuer` option.');
   });
 
   test('refuses an ARN whose provider is for another issuer', () => {

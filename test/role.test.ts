@@ -1,4 +1,4 @@
-import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
@@ -178,6 +178,39 @@ describe('GitHubActionsRole role properties', () => {
     });
   });
 
+  test('publishes its ARN and trusted subjects as outputs when asked', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.branch('main')], { outputs: true });
+    role.addSubject(app.tag('v*'));
+    const outputs = synth(stack).toJSON().Outputs;
+    const arn = stack.resolve(role.arnOutput!.logicalId);
+    expect(outputs[arn]).toEqual({
+      Description: 'ARN of the role that GitHub Actions assumes (Ci/Deploy)',
+      Value: { 'Fn::GetAtt': [expect.stringMatching(/^Deploy/), 'Arn'] },
+    });
+    expect(Object.values(outputs)).toContainEqual({
+      Description: 'Token subjects (sub claims) that may assume Ci/Deploy',
+      Value: 'repo:octo-org/octo-app:ref:refs/heads/main, repo:octo-org/octo-app:ref:refs/tags/v*',
+    });
+  });
+
+  test('publishes no outputs by default', () => {
+    const stack = newStack();
+    expect(roleIn(stack, [app.branch('main')]).arnOutput).toBeUndefined();
+    expect(synth(stack).toJSON().Outputs).toBeUndefined();
+  });
+
+  test('accepts the limits of its settings', () => {
+    const stack = newStack();
+    const audience = 'a'.repeat(255);
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')], audience, maxTrustPolicySize: 2048, roleName: 'r'.repeat(64) });
+    const parameter = new CfnParameter(stack, 'Audience').valueAsString;
+    expect(new GitHubActionsRole(stack, 'Other', { provider, subjects: [app.branch('main')], audience: parameter }).audience).toBe(parameter);
+    expect(trustPolicy(synth(stack), stack.resolve((stack.node.findChild('Deploy').node.defaultChild as iam.CfnRole).logicalId))
+      .Statement[0].Condition.StringEquals[AUD]).toBe(audience);
+  });
+
   test('exposes its provider', () => {
     const stack = newStack();
     const role = roleIn(stack, [app.branch('main')]);
@@ -189,14 +222,16 @@ describe('GitHubActionsRole warnings', () => {
   test('warns when a subject admits every context of the repository', () => {
     const stack = newStack();
     roleIn(stack, [app.anyContext()]);
-    Annotations.fromStack(stack).hasWarning('/Ci/Deploy', Match.stringLikeRegexp(
-      "Role trusts 'repo:octo-org/octo-app:\\*': every branch, tag, environment and pull request.*\\[ack: cdk-github-actions-oidc:anyContext\\]",
-    ));
+    Annotations.fromStack(stack).hasWarning('/Ci/Deploy',
+      "Role trusts 'repo:octo-org/octo-app:*': every branch, tag, environment and pull request of the repository, "
+      + 'including branches that anyone with write access can push. Trust a branch, tag or environment instead, '
+      + 'or acknowledge this warning if it is intended. [ack: cdk-github-actions-oidc:anyContext]');
   });
 
   test('warns for a broad subject added later', () => {
     const stack = newStack();
     const role = roleIn(stack, [app.branch('main')]);
+    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app'));
     role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app'));
     expect(Annotations.fromStack(stack).findWarning('/Ci/Deploy', Match.anyValue())).toHaveLength(1);
   });
@@ -238,15 +273,16 @@ describe('GitHubActionsRole refuses', () => {
     expect(() => synth(stack)).not.toThrow();
   });
 
-  test.each([1000, 5000, 2048.5])('maxTrustPolicySize %p', size => {
+  test.each([1000, 2047, 4097, 5000, 2048.5])('maxTrustPolicySize %p', size => {
     expect(() => roleIn(newStack(), [app.branch('main')], { maxTrustPolicySize: size }))
-      .toThrow(new RegExp(`Invalid maxTrustPolicySize ${size}: IAM's limit is 2048 characters by default and at most 4096`));
+      .toThrow(`Invalid maxTrustPolicySize ${size}: IAM's limit is 2048 characters by default and at most 4096 with a raised quota; give a whole number in that range.`);
   });
 
   test.each([
     ['r'.repeat(65), /Invalid role name 'r{65}': role names are 1-64 .* \(this one has 65\)/],
     ['octo app', /Invalid role name 'octo app'/],
     ['', /Invalid role name ''/],
+    ['r'.repeat(65), /role names are 1-64 letters, digits or '_\+=,\.@-' characters \(this one has 65\)/],
   ])('role name %p', (roleName, message) => {
     expect(() => roleIn(newStack(), [app.branch('main')], { roleName })).toThrow(message);
   });
@@ -263,7 +299,8 @@ describe('GitHubActionsRole refuses', () => {
       .toThrow(/Audience 'https:\/\/github.com\/octo-org' is not one of the provider's audiences \(sts.amazonaws.com\): IAM would refuse every token/);
   });
 
-  test('a malformed audience', () => {
-    expect(() => roleIn(newStack(), [app.branch('main')], { audience: 'two words' })).toThrow(/Invalid audience 'two words'/);
+  test.each(['two words', '', 'a'.repeat(256)])('the malformed audience %p', audience => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { audience }))
+      .toThrow(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as 'sts.amazonaws.com'.`);
   });
 });

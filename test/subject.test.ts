@@ -39,6 +39,12 @@ describe('GitHubRepository subject builders', () => {
     expect(immutable.repositoryId).toBe('89012345');
   });
 
+  test('accepts names at the length limits', () => {
+    expect(app.branch('b'.repeat(255)).value).toHaveLength('repo:octo-org/octo-app:ref:refs/heads/'.length + 255);
+    expect(app.environment('e'.repeat(255)).value).toHaveLength('repo:octo-org/octo-app:environment:'.length + 255);
+    expect(GitHubRepository.of('octo-org', 'octo-app', { ownerId: '9'.repeat(20), repositoryId: '1' }).ownerId).toBe('9'.repeat(20));
+  });
+
   test('fromFullName splits owner and name', () => {
     const repository = GitHubRepository.fromFullName('octo-org/octo-app');
     expect([repository.owner, repository.name]).toEqual(['octo-org', 'octo-app']);
@@ -97,13 +103,16 @@ describe('refuses', () => {
     [{ ownerId: 'octo', repositoryId: '1' }, /Invalid GitHub owner ID 'octo': IDs are positive whole numbers/],
     [{ ownerId: '1', repositoryId: '0' }, /Invalid GitHub repository ID '0'/],
     [{ ownerId: '1', repositoryId: '12*' }, /Invalid GitHub repository ID '12\*': wildcards/],
+    [{ ownerId: 'v123', repositoryId: '1' }, /Invalid GitHub owner ID 'v123': IDs are positive whole numbers, such as the 'id' field that the GitHub REST API returns/],
+    [{ ownerId: '1', repositoryId: '1'.repeat(21) }, /Invalid GitHub repository ID/],
   ])('repository IDs %p', (options, message) => {
     expect(() => GitHubRepository.of('octo-org', 'octo-app', options)).toThrow(message);
   });
 
   test.each([
     ['', /Invalid branch name '': it is empty/],
-    ['refs/heads/main', /Invalid branch name 'refs\/heads\/main': give the branch name without the 'refs\/...' prefix \('main'\)/],
+    ['refs/heads/main', /Invalid branch name 'refs\/heads\/main': give the branch name without the 'refs\/...' prefix \('main'\); the 'refs\/heads\/' part is added for you/],
+    ['refs/tags/v1', /Invalid branch name 'refs\/tags\/v1': give the branch name without the 'refs\/...' prefix \('v1'\); the 'refs\/heads\/' part/],
     ['feature..x', /it contains '\.\.'/],
     ['feature x', /it contains a space or a control character/],
     ['feature\tx', /it contains a space or a control character/],
@@ -121,14 +130,14 @@ describe('refuses', () => {
     ['@', /it is '@'/],
     ['a@{1}', /it contains '@\{'/],
     ['-x', /it starts with '-'/],
-    ['x'.repeat(256), /longer than 255 characters/],
+    ['x'.repeat(256), /longer than 255 characters. Names follow git's ref-name rules; '\*' and '\?' are allowed as wildcards\./],
     ['release-${x}', /contains '\$\{', which IAM reads as the start of a policy variable/],
   ])('branch %p', (branch, message) => {
     expect(() => app.branch(branch)).toThrow(message);
   });
 
   test.each([
-    ['refs/tags/v1', /Invalid tag name 'refs\/tags\/v1': give the tag name without the 'refs\/...' prefix \('v1'\)/],
+    ['refs/tags/v1', /Invalid tag name 'refs\/tags\/v1': give the tag name without the 'refs\/...' prefix \('v1'\); the 'refs\/tags\/' part is added for you/],
     ['v1 beta', /Invalid tag name 'v1 beta'/],
     ['', /Invalid tag name ''/],
   ])('tag %p', (tag, message) => {
@@ -138,7 +147,7 @@ describe('refuses', () => {
   test.each([
     ['', /Invalid environment name '': environment names are 1-255 characters/],
     [' production', /leading or trailing space/],
-    ['prod\n', /control character/],
+    ['prod\n', /control character or leading or trailing space; use the name exactly as in the repository settings under Environments/],
     ['e'.repeat(256), /environment names are 1-255 characters/],
   ])('environment %p', (environment, message) => {
     expect(() => app.environment(environment)).toThrow(message);
@@ -176,6 +185,13 @@ describe('GitHubSubject.fromClaims (custom subject templates)', () => {
       .toBe(`repo:octo-org/octo-app:job_workflow_ref:${ref}`);
   });
 
+  test('ID and workflow claims expose their key and text', () => {
+    const ref = 'octo-org/shared/.github/workflows/deploy.yml@refs/heads/main';
+    expect([GitHubClaim.repositoryOwnerId('1').key, GitHubClaim.repositoryOwnerId('1').text]).toEqual(['repository_owner_id', 'repository_owner_id:1']);
+    expect([GitHubClaim.repositoryId('2').key, GitHubClaim.repositoryId('2').text]).toEqual(['repository_id', 'repository_id:2']);
+    expect([GitHubClaim.jobWorkflowRef(ref).key, GitHubClaim.jobWorkflowRef(ref).text]).toEqual(['job_workflow_ref', `job_workflow_ref:${ref}`]);
+  });
+
   test('claims expose their key and text', () => {
     expect([GitHubClaim.pullRequest().key, GitHubClaim.pullRequest().text]).toEqual(['context', 'pull_request']);
     expect([GitHubClaim.repo(app).key, GitHubClaim.repo(app).text]).toEqual(['repo', 'repo:octo-org/octo-app']);
@@ -204,6 +220,13 @@ describe('GitHubSubject.fromClaims (custom subject templates)', () => {
       ['octo-org/shared/.github/workflows/deploy.yml@main', /after '@' give 'refs\/heads\/<branch>'/],
       ['octo-*/shared/.github/workflows/deploy.yml@refs/heads/main', /wildcards .* may not touch the owner/],
       ['octo-org/shared/.github/workflows/deploy.yml@refs/heads/a..b', /Invalid branch name 'a\.\.b'/],
+      ['octo-org/shared/.github/workflows/deploy.yml@refs/tags/v..1', /Invalid tag name 'v\.\.1'/],
+      ['x/octo-org/shared/.github/workflows/deploy.yml@refs/heads/main', /Invalid job_workflow_ref .*\(or '@refs\/tags\/tag', or '@<commit SHA>'\)/],
+      ['octo-org/shared/.github/workflows/deploy.yml@refs/heads/main\nx', /Invalid job_workflow_ref/],
+      ['octo-org/bad repo/.github/workflows/deploy.yml@refs/heads/main', /Invalid GitHub repository name 'bad repo'/],
+      ['octo-org/shared/.github/workflows/a:b.yml@refs/heads/main', /the workflow path '.github\/workflows\/a:b.yml' must name one file exactly \(no wildcards, ':' or '\.\.'\)/],
+      [`octo-org/shared/.github/workflows/deploy.yml@x${'a'.repeat(40)}`, /or a full 40-character commit SHA/],
+      [`octo-org/shared/.github/workflows/deploy.yml@${'a'.repeat(40)}x`, /or a full 40-character commit SHA/],
     ])('job_workflow_ref %p', (ref, message) => {
       expect(() => GitHubClaim.jobWorkflowRef(ref)).toThrow(message);
     });
@@ -253,7 +276,9 @@ describe('GitHubSubject.fromString', () => {
     ['octo-org/octo-app', /cannot read the part 'octo-org\/octo-app'/],
     ['', /cannot read the part ''/],
     ['repository_owner_id:1234567:ref:refs/heads/main', /does not name both the owner and the repository/],
-    ['repo:octo-org@1/octo-app:pull_request', /has only one of ownerId and repositoryId/],
+    ['repo:octo-org@1/octo-app:pull_request', /has only one of ownerId and repositoryId: the immutable subject form repo:OWNER@OWNER_ID\/REPO@REPO_ID needs both. Give both IDs, or neither/],
+    ['repo:a/b/c:pull_request', /Invalid repo claim 'a\/b\/c' in a subject: use 'owner\/name' or 'owner@OWNER_ID\/name@REPO_ID'/],
+    ['repo:octo-org/octo-app:ref', /cannot read the part 'ref'. Subjects are built from 'repo:<value>', 'ref:<value>', 'environment:<value>', 'job_workflow_ref:<value>', 'repository_owner_id:<value>', 'repository_id:<value>', 'pull_request' and a final '\*', such as 'repo:octo-org\/octo-app:ref:refs\/heads\/main'/],
   ])('refuses %p', (value, message) => {
     expect(() => GitHubSubject.fromString(value)).toThrow(message);
   });
@@ -268,6 +293,15 @@ describe('values known only at deploy time', () => {
     expect(stack.resolve(subject.value)).toEqual({
       'Fn::Join': ['', ['repo:octo-org/octo-app:ref:refs/heads/', { Ref: 'Branch' }]],
     });
+  });
+
+  test('may be IDs, environment names or reusable workflow references', () => {
+    const stack = newStack();
+    const value = (name: string) => new CfnParameter(stack, name).valueAsString;
+    const repository = GitHubRepository.of('octo-org', 'octo-app', { ownerId: value('OwnerId'), repositoryId: value('RepositoryId') });
+    expect(repository.environment(value('Environment')).isPattern).toBe(false);
+    expect(GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.jobWorkflowRef(value('Workflow'))]).isPattern).toBe(false);
+    expect(GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId(value('O')), GitHubClaim.repositoryId(value('R'))]).claims).toHaveLength(2);
   });
 
   test('may name the repository', () => {

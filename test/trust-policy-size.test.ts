@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../src';
-import { trustPolicySize } from '../src/private/trust-policy-size';
 import { ACCOUNT, trustPolicy, synth } from './util';
+import { trustPolicySize } from '../src/private/trust-policy-size';
 
 // The synth-time size check must count what IAM counts: the deployed policy's
 // characters without whitespace. Each test compares it with the policy as deployed.
@@ -51,6 +51,16 @@ describe('trust policy size', () => {
     const over = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
     roleIn(over, 40, size - 1);
     expect(() => synth(over)).toThrow(new RegExp(`The trust policy is ${size} characters .* over the limit of ${size - 1}`));
+  });
+
+  test('counts values that only CloudFormation knows, such as another resource\'s ARN, as empty', () => {
+    const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const role = roleIn(stack, 1);
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.AccountPrincipal(ACCOUNT) });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(other.roleArn)] }));
+    const deployed = trustPolicy(synth(stack), stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId));
+    deployed.Statement[2].Principal.AWS = '';
+    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer)).toBe(iamSize(deployed));
   });
 
   test('counts statements that users add to the policy themselves', () => {

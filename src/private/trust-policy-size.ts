@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import type { GitHubIssuer } from '../issuer';
 
@@ -23,7 +23,7 @@ export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument,
   };
   const providerArn = `arn:${pseudoParameters['AWS::Partition']}:iam::${pseudoParameters['AWS::AccountId']}:oidc-provider/${issuer.hostAndPath}`;
   const resolved = stack.resolve(document);
-  for (const statement of resolved.Statement ?? []) {
+  for (const statement of resolved.Statement) {
     const principal = statement.Principal;
     if (principal && principal.Federated !== undefined && typeof principal.Federated !== 'string') {
       principal.Federated = providerArn;

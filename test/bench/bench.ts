@@ -61,6 +61,10 @@ const byHand: Build = roles => {
   return app;
 };
 
+function cdkLibVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -186,7 +190,7 @@ function withValidation<T>(setting: string | undefined, measure: () => T): T {
 function main(): void {
   const lines: string[] = [
     `Machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ` +
-      `aws-cdk-lib ${require('aws-cdk-lib/package.json').version}; median of ${RUNS} runs, library and baseline alternating.`,
+      `aws-cdk-lib ${cdkLibVersion()}; median of ${RUNS} runs, library and baseline alternating.`,
     '',
     row(['measure', 'library', 'hand-written aws-cdk-lib', 'ratio']),
     row(['---', '---', '---', '---']),
