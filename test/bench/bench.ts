@@ -18,7 +18,8 @@ import { deployedValue } from '../util';
 const ROOT = path.join(__dirname, '..', '..');
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const ISSUER = 'token.actions.githubusercontent.com';
-const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const WARMUP = 3;
 
 type Build = (roles: number) => App;
 
@@ -81,8 +82,10 @@ function synthMs(build: Build, roles: number): number {
 function timeBoth(roles: number): { library: number; hand: number } {
   const library: number[] = [];
   const hand: number[] = [];
-  synthMs(withLibrary, roles);
-  synthMs(byHand, roles);
+  for (let i = 0; i < WARMUP; i++) {
+    synthMs(withLibrary, roles);
+    synthMs(byHand, roles);
+  }
   for (let run = 0; run < RUNS; run++) {
     if (run % 2 === 0) {
       library.push(synthMs(withLibrary, roles));
