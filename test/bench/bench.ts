@@ -193,7 +193,7 @@ function withValidation<T>(setting: string | undefined, measure: () => T): T {
 function main(): void {
   const lines: string[] = [
     `Machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ` +
-      `aws-cdk-lib ${cdkLibVersion()}; median of ${RUNS} runs, library and baseline alternating.`,
+      `aws-cdk-lib ${cdkLibVersion()}; median of ${RUNS} runs, library and baseline alternating`,
     '',
     row(['measure', 'library', 'hand-written aws-cdk-lib', 'ratio']),
     row(['---', '---', '---', '---']),
