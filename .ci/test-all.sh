@@ -11,7 +11,9 @@ rm -rf test-reports
 status=0
 run() {
   echo "::: $*"
+  local start=$SECONDS
   "$@" || { echo "::: FAILED: $*"; status=1; }
+  echo "::: $* took $((SECONDS - start)) s"
 }
 
 run bash .ci/setup-tools.sh
