@@ -2,6 +2,7 @@ import { Arn, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { escapeDeployTimeParts } from './private/iam-strings';
 import { ACTIONS, renderWorkflowDocument, WorkflowStep } from './private/workflow-document';
 import { GitHubActionsRole, GitHubActionsRoleProps } from './role';
 import { GitHubWorkflowOptions } from './workflow';
@@ -61,10 +62,11 @@ export class EcrPushRole extends GitHubActionsRole {
     super(scope, id, props);
     this.repositories = validateRepositories(props.repositories);
     this.repositories.forEach((repository, index) => {
+      const target = this.grantTarget(repository, index);
       if (props.allowPull ?? true) {
-        repository.grantPullPush(this);
+        target.grantPullPush(this);
       } else {
-        repository.grantPush(this);
+        target.grantPush(this);
       }
       if (props.outputs) {
         new CfnOutput(this, `RepositoryUri${index + 1}`, {
@@ -72,6 +74,22 @@ export class EcrPushRole extends GitHubActionsRole {
           description: `URI of an ECR repository that ${this.node.path} may push to`,
         });
       }
+    });
+  }
+
+  /**
+   * The repository to grant on: the repository itself when its ARN is created in the
+   * app or known at synth time; otherwise the same repository with the ARN's values
+   * known only at deployment escaped, so that a `*` or `?` in them matches only itself.
+   */
+  private grantTarget(repository: ecr.IRepository, index: number): ecr.IRepository {
+    if (repository instanceof ecr.Repository || !Token.isUnresolved(repository.repositoryArn)) return repository;
+    const stack = Stack.of(this);
+    const arn = escapeDeployTimeParts(repository.repositoryArn, token => isPseudoParameter(stack.resolve(token)));
+    if (arn === repository.repositoryArn) return repository;
+    return ecr.Repository.fromRepositoryAttributes(this, `Repository${index + 1}`, {
+      repositoryArn: arn,
+      repositoryName: repository.repositoryName,
     });
   }
 
@@ -158,14 +176,38 @@ function validateRepositories(repositories: ecr.IRepository[]): ecr.IRepository[
     }
     const arn = repository.repositoryArn;
     if (!Token.isUnresolved(arn)) {
-      const parts = Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
-      if (parts.service !== 'ecr' || parts.resource !== 'repository' || !/^\d{12}$/.test(parts.account ?? '')) {
-        throw new Error(
-          `Invalid ECR repository ARN '${arn}' (${repository.node.path}): use ` +
-          "'arn:<partition>:ecr:<region>:<12-digit account>:repository/<name>'.",
-        );
-      }
+      validateRepositoryArn(repository, arn, name);
     }
   }
   return [...new Set(repositories)];
+}
+
+/**
+ * An ARN known at synth time must name exactly one repository: the one named, in one
+ * Region and account, with no wildcard that would widen the grant.
+ */
+function validateRepositoryArn(repository: ecr.IRepository, arn: string, name: string | undefined): void {
+  const parts = /^arn:aws(?:-[a-z]+)*:/.test(arn) ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
+  const arnName = parts?.resourceName ?? '';
+  const exact = parts !== undefined && parts.service === 'ecr' && parts.resource === 'repository'
+    && /^\d{12}$/.test(parts.account ?? '') && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(parts.region ?? '')
+    && ECR_REPOSITORY_NAME.test(arnName);
+  if (!exact) {
+    throw new Error(
+      `Invalid ECR repository ARN '${arn}' (${repository.node.path}): use ` +
+      "'arn:<partition>:ecr:<region>:<12-digit account>:repository/<name>' for one repository, without wildcards, " +
+      'so that the role may push to that repository and no other.',
+    );
+  }
+  if (name !== undefined && name !== arnName) {
+    throw new Error(
+      `ECR repository ${repository.node.path} is named '${name}' but its ARN '${arn}' names '${arnName}': ` +
+      'the role would be granted the repository of the ARN. Give the same repository in both.',
+    );
+  }
+}
+
+function isPseudoParameter(resolved: unknown): boolean {
+  const ref = (resolved as { Ref?: unknown } | undefined)?.Ref;
+  return typeof ref === 'string' && ref.startsWith('AWS::');
 }

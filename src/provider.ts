@@ -113,11 +113,18 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
   ): IGitHubOidcProvider {
     const issuer = options.issuer ?? GitHubIssuer.GITHUB_COM;
     if (!Token.isUnresolved(providerArn)) {
-      const expected = `:oidc-provider/${issuer.hostAndPath}`;
-      if (!providerArn.startsWith('arn:') || !providerArn.endsWith(expected)) {
+      const match = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:oidc-provider\/(.+)$/.exec(providerArn);
+      if (!match) {
+        throw new Error(
+          `Invalid OIDC provider ARN '${providerArn}': an IAM OIDC provider's ARN is ` +
+          `'arn:<partition>:iam::<12-digit account>:oidc-provider/${issuer.hostAndPath}'. ` +
+          'Pass the ARN that IAM shows for the provider, or use GitHubOidcProvider.fromAccount().',
+        );
+      }
+      if (match[1] !== issuer.hostAndPath) {
         throw new Error(
           `OIDC provider ARN '${providerArn}' does not belong to issuer '${issuer.url}': ` +
-          `its name must be '${issuer.hostAndPath}' (ARN ending '${expected}'). ` +
+          `its name must be '${issuer.hostAndPath}' (ARN ending ':oidc-provider/${issuer.hostAndPath}'). ` +
           'Pass the ARN of the provider for this issuer, or the matching `issuer` option.',
         );
       }

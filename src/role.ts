@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-li
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { everyContextUnions } from './private/breadth';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
@@ -11,6 +12,7 @@ import { GitHubSubject } from './subject';
 import { GitHubWorkflowOptions } from './workflow';
 
 const DEFAULT_TRUST_POLICY_SIZE = 2048;
+const ANY_CONTEXT_WARNING = 'cdk-github-actions-oidc:anyContext';
 const MAX_TRUST_POLICY_SIZE = 4096;
 
 /**
@@ -170,7 +172,7 @@ export class GitHubActionsRole extends iam.Role {
     this.provider = props.provider;
     this.audience = audience;
     this.trust = trust;
-    trust.subjects.forEach(subject => this.warnIfBroad(subject));
+    this.warnIfBroad(trust.subjects, []);
 
     this.node.addValidation({
       validate: () => this.validateTrustPolicy(maxTrustPolicySize),
@@ -203,8 +205,9 @@ export class GitHubActionsRole extends iam.Role {
    * role.addSubject(GitHubRepository.of('octo-org', 'octo-app').tag('v*'));
    */
   public addSubject(subject: GitHubSubject): void {
+    const before = this.trust.subjects;
     if (this.trust.addSubject(subject)) {
-      this.warnIfBroad(subject);
+      this.warnIfBroad([subject], before);
     }
   }
 
@@ -259,13 +262,28 @@ export class GitHubActionsRole extends iam.Role {
     return partition ? `arn:${partition}:iam::${stack.account}:role${path}${name}` : undefined;
   }
 
-  private warnIfBroad(subject: GitHubSubject): void {
-    if (subject.admitsAnyContext) {
+  /**
+   * Warns once for each subject that admits every run of a repository, and once for each
+   * set of subjects that does together, as the new subjects join those trusted before.
+   */
+  private warnIfBroad(added: GitHubSubject[], before: GitHubSubject[]): void {
+    for (const subject of added.filter(s => s.admitsAnyContext)) {
       Annotations.of(this).addWarningV2(
-        'cdk-github-actions-oidc:anyContext',
+        ANY_CONTEXT_WARNING,
         `Role trusts '${subject.value}': every branch, tag, environment and pull request of the repository, ` +
         'including branches that anyone with write access can push. Trust a branch, tag or environment instead, ' +
         'or acknowledge this warning if it is intended.',
+      );
+    }
+    const known = new Set(everyContextUnions(before).map(union => union.map(s => s.value).sort().join(' ')));
+    for (const union of everyContextUnions([...before, ...added])) {
+      const values = union.map(s => s.value).sort();
+      if (known.has(values.join(' '))) continue;
+      Annotations.of(this).addWarningV2(
+        ANY_CONTEXT_WARNING,
+        `Role trusts ${values.map(v => `'${v}'`).join(', ')}: together every branch, tag, environment and pull request ` +
+        'of the repository, as broad as trusting any context, including branches that anyone with write access can push. ' +
+        'Trust the branches, tags or environments that need the role instead, or acknowledge this warning if it is intended.',
       );
     }
   }
@@ -279,20 +297,36 @@ export class GitHubActionsRole extends iam.Role {
       ];
     }
     const size = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
+    const fix = "Trust fewer subjects, merge them into a pattern such as 'release/*', split them across roles, or, if " +
+      `the account's quota was raised, set the maximum trust policy size (maxTrustPolicySize) up to ${MAX_TRUST_POLICY_SIZE}.`;
     if (size > maxTrustPolicySize) {
       return [
-        `The trust policy is ${size} characters (whitespace not counted), over the limit of ${maxTrustPolicySize} ` +
-        `for ${subjectCount} subjects, and IAM would refuse it at deployment. Trust fewer subjects, ` +
-        "merge them into a pattern such as 'release/*', split them across roles, or, if the account's quota " +
-        `was raised, set maxTrustPolicySize up to ${MAX_TRUST_POLICY_SIZE}.`,
+        `The trust policy is ${size} characters, over the limit of ${maxTrustPolicySize} for ${subjectCount} subjects, ` +
+        `and IAM would refuse it at deployment. ${fix}`,
       ];
+    }
+    const deployTime = this.trust.subjects.reduce((total, subject) => total + subject._longestAtDeployment, 0);
+    if (size + deployTime > maxTrustPolicySize) {
+      Annotations.of(this).addWarningV2(
+        'cdk-github-actions-oidc:trustPolicySize',
+        `The trust policy is ${size} characters without its values known only at deployment, which may add ` +
+        (Number.isFinite(deployTime) ? `up to ${deployTime}` : 'any number of') +
+        ` characters (a '$', '*' or '?' in them takes 4): IAM refuses it at deployment if it grows past ${maxTrustPolicySize}. ` +
+        `Keep those values short, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`,
+      );
     }
     return [];
   }
 }
 
 function validateAudience(provider: IGitHubOidcProvider, audience: string): void {
-  if (Token.isUnresolved(audience)) return;
+  if (Token.isUnresolved(audience)) {
+    throw new Error(
+      'The audience must be known at synth time, not a value resolved at deployment: IAM would read a value such as ' +
+      "'${token.actions.githubusercontent.com:aud}' as a policy variable and admit every audience. " +
+      `Pass the audience as a literal string, such as '${DEFAULT_AUDIENCE}'.`,
+    );
+  }
   if (audience.length === 0 || audience.length > 255 || /\s/.test(audience)) {
     throw new Error(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as '${DEFAULT_AUDIENCE}'.`);
   }

@@ -1,15 +1,19 @@
 import { Token } from 'aws-cdk-lib';
 import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
-  hasPolicyVariable,
   hasWildcard,
   validateEnvironmentName,
   validateJobWorkflowRef,
   validateNumericId,
   validateOwner,
+  validatePullRequestRef,
   validateRefName,
   validateRepositoryName,
 } from './private/github-names';
+import { hasDeployTimeValue, longestEscaped, replaceAtDeployment } from './private/iam-strings';
+
+// The longest GitHub allows each value to be, for the trust policy's size at deployment.
+const LONGEST = { owner: 60, repository: 100, id: 20, refName: 255, environment: 255, ref: 266, jobWorkflowRef: 1024 };
 
 /**
  * Options for a GitHub repository.
@@ -202,7 +206,14 @@ export class GitHubClaim {
    * The `repo` claim: `repo:OWNER/REPO` (or the immutable form with IDs).
    */
   public static repo(repository: GitHubRepository): GitHubClaim {
-    return new GitHubClaim('repo', `repo:${repository._claimValue}`, { pinsOwner: true, pinsRepository: true });
+    return new GitHubClaim('repo', `repo:${repository._claimValue}`, {
+      pinsOwner: true,
+      pinsRepository: true,
+      ownerId: repository.ownerId,
+      repositoryId: repository.repositoryId,
+      longestAtDeployment: longestEscaped(repository.owner, LONGEST.owner) + longestEscaped(repository.name, LONGEST.repository) +
+        longestEscaped(repository.ownerId ?? '', LONGEST.id) + longestEscaped(repository.repositoryId ?? '', LONGEST.id),
+    });
   }
 
   /**
@@ -212,7 +223,7 @@ export class GitHubClaim {
    */
   public static branch(name: string): GitHubClaim {
     validateRefName('branch', name);
-    return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name });
+    return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name }, longestEscaped(name, LONGEST.refName));
   }
 
   /**
@@ -222,7 +233,7 @@ export class GitHubClaim {
    */
   public static tag(name: string): GitHubClaim {
     validateRefName('tag', name);
-    return GitHubClaim.context(`ref:refs/tags/${name}`, { kind: 'tag', name });
+    return GitHubClaim.context(`ref:refs/tags/${name}`, { kind: 'tag', name }, longestEscaped(name, LONGEST.refName));
   }
 
   /**
@@ -234,7 +245,11 @@ export class GitHubClaim {
    */
   public static environment(name: string): GitHubClaim {
     validateEnvironmentName(name);
-    return GitHubClaim.context(`environment:${encodeColons(name)}`, { kind: 'environment', name });
+    return GitHubClaim.context(
+      `environment:${replaceAtDeployment(name, ':', '%3A')}`,
+      { kind: 'environment', name },
+      longestEscaped(name, LONGEST.environment),
+    );
   }
 
   /**
@@ -252,6 +267,35 @@ export class GitHubClaim {
   }
 
   /**
+   * The `ref` claim, for a subject template that lists `ref` besides `context`:
+   * `ref:refs/heads/BRANCH`, `ref:refs/tags/TAG` or, for a run triggered by a pull
+   * request, `ref:refs/pull/NUMBER/merge`.
+   *
+   * With it, a subject can require both an environment and the ref it deploys from:
+   * `repo:octo-org/octo-app:environment:production:ref:refs/heads/main`.
+   *
+   * @param ref the full ref, such as `refs/heads/main`; `*` and `?` match any characters in the branch or tag name or the pull request number
+   * @example
+   * const subject = GitHubSubject.fromClaims([
+   *   GitHubClaim.repo(GitHubRepository.of('octo-org', 'octo-app')),
+   *   GitHubClaim.environment('production'),
+   *   GitHubClaim.ref('refs/heads/main'),
+   * ]);
+   */
+  public static ref(ref: string): GitHubClaim {
+    if (!Token.isUnresolved(ref)) {
+      if (ref.startsWith('refs/heads/')) {
+        validateRefName('branch', ref.slice('refs/heads/'.length));
+      } else if (ref.startsWith('refs/tags/')) {
+        validateRefName('tag', ref.slice('refs/tags/'.length));
+      } else {
+        validatePullRequestRef(ref);
+      }
+    }
+    return new GitHubClaim('ref', `ref:${ref}`, { longestAtDeployment: longestEscaped(ref, LONGEST.ref) });
+  }
+
+  /**
    * The `job_workflow_ref` claim: the reusable workflow that runs the job, as
    * `OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH`.
    *
@@ -259,7 +303,7 @@ export class GitHubClaim {
    */
   public static jobWorkflowRef(ref: string): GitHubClaim {
     validateJobWorkflowRef(ref);
-    return new GitHubClaim('job_workflow_ref', `job_workflow_ref:${ref}`, {});
+    return new GitHubClaim('job_workflow_ref', `job_workflow_ref:${ref}`, { longestAtDeployment: longestEscaped(ref, LONGEST.jobWorkflowRef) });
   }
 
   /**
@@ -267,7 +311,11 @@ export class GitHubClaim {
    */
   public static repositoryOwnerId(ownerId: string): GitHubClaim {
     validateNumericId('owner ID', ownerId);
-    return new GitHubClaim('repository_owner_id', `repository_owner_id:${ownerId}`, { pinsOwner: true });
+    return new GitHubClaim('repository_owner_id', `repository_owner_id:${ownerId}`, {
+      pinsOwner: true,
+      ownerId,
+      longestAtDeployment: longestEscaped(ownerId, LONGEST.id),
+    });
   }
 
   /**
@@ -275,11 +323,15 @@ export class GitHubClaim {
    */
   public static repositoryId(repositoryId: string): GitHubClaim {
     validateNumericId('repository ID', repositoryId);
-    return new GitHubClaim('repository_id', `repository_id:${repositoryId}`, { pinsRepository: true });
+    return new GitHubClaim('repository_id', `repository_id:${repositoryId}`, {
+      pinsRepository: true,
+      repositoryId,
+      longestAtDeployment: longestEscaped(repositoryId, LONGEST.id),
+    });
   }
 
-  private static context(text: string, context: RunContext): GitHubClaim {
-    return new GitHubClaim('context', text, { context });
+  private static context(text: string, context: RunContext, longestAtDeployment = 0): GitHubClaim {
+    return new GitHubClaim('context', text, { context, longestAtDeployment });
   }
 
   /**
@@ -309,7 +361,8 @@ export class GitHubClaim {
  * Build subjects with `GitHubRepository` (`repo.branch('main')`), with
  * `GitHubSubject.fromClaims()` for custom subject templates, or with
  * `GitHubSubject.fromString()`. Every subject names the owner and the repository
- * exactly; wildcards may appear only in branch, tag and environment names.
+ * exactly; wildcards may appear only in branch, tag and environment names, after
+ * the claims that name the owner and the repository.
  *
  * @example
  * const subject = GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/heads/main');
@@ -319,7 +372,8 @@ export class GitHubSubject {
    * A subject for a custom subject template: the claims in the template's order.
    *
    * The claims must name the owner (`repo` or `repository_owner_id`) and the
-   * repository (`repo` or `repository_id`), and hold at most one context.
+   * repository (`repo` or `repository_id`), before any claim with a wildcard, and
+   * hold at most one context.
    *
    * @example
    * const subject = GitHubSubject.fromClaims([
@@ -349,26 +403,16 @@ export class GitHubSubject {
         'of other repositories. Add GitHubClaim.repo(repository), or both GitHubClaim.repositoryOwnerId() and GitHubClaim.repositoryId().',
       );
     }
-    if (hasPolicyVariable(value)) {
-      throw new Error(
-        `Subject '${value}' contains '\${', which IAM reads as the start of a policy variable, so the trust policy ` +
-        "would not match it as written. Rename the branch, tag or environment without '${'.",
-      );
-    }
-    const isPattern = hasWildcard(value);
-    if (isPattern && Token.isUnresolved(value)) {
-      throw new Error(
-        `Subject '${value}' mixes a wildcard with a value known only at deploy time: that value could itself hold ` +
-        "'*' and widen the trust. Use an exact value, or a pattern made only of literal strings.",
-      );
-    }
-    return new GitHubSubject(value, isPattern, [...claims]);
+    assertWildcardsAfterPins(value, claims);
+    assertConsistentIds(value, claims);
+    return new GitHubSubject(value, hasWildcard(value), [...claims]);
   }
 
   /**
    * A subject written out in full, checked as strictly as the builders check it.
    *
-   * A subject known only at deploy time (a token) is trusted exactly, never as a pattern.
+   * A subject known only at deploy time (a token) is matched literally, whatever it holds:
+   * a `*`, `?` or `${...}` in it is no wildcard or policy variable.
    *
    * @param subject the `sub` value, such as `repo:octo-org/octo-app:environment:production`
    */
@@ -402,11 +446,22 @@ export class GitHubSubject {
 
   /**
    * Whether the subject admits every branch, tag, environment and pull request of the
-   * repository: its context is `*`, or it has no context claim at all.
+   * repository: its context is `*`, or it has neither a context nor a `ref` claim.
    */
   public get admitsAnyContext(): boolean {
     const context = this._runContext;
-    return this.claims.length > 0 && (context === undefined || context.kind === 'any');
+    if (context !== undefined) return context.kind === 'any';
+    return this.claims.length > 0 && !this.claims.some(claim => claim.key === 'ref');
+  }
+
+  /**
+   * The most characters the subject's values known only at deployment can add to the trust policy.
+   *
+   * @internal
+   */
+  public get _longestAtDeployment(): number {
+    if (this.claims.length === 0) return hasDeployTimeValue(this.value) ? Infinity : 0;
+    return this.claims.reduce((total, claim) => total + (claim._traits.longestAtDeployment ?? 0), 0);
   }
 
   /**
@@ -426,13 +481,56 @@ export class GitHubSubject {
   }
 }
 
-const CLAIMS_WITH_VALUES: { [key: string]: (value: string) => GitHubClaim } = {
+/**
+ * Refuses a wildcard that stands before a claim naming the owner or the repository:
+ * IAM's `*` also matches `:` and `/`, so such a pattern admits forged claims after it.
+ */
+function assertWildcardsAfterPins(value: string, claims: GitHubClaim[]): void {
+  const firstWildcard = claims.findIndex(claim => hasWildcard(claim.text));
+  if (firstWildcard < 0) return;
+  const laterPin = claims.slice(firstWildcard + 1).find(claim => claim._traits.pinsOwner || claim._traits.pinsRepository);
+  if (laterPin !== undefined) {
+    throw new Error(
+      `Subject '${value}' has a wildcard in '${claims[firstWildcard].text}' before '${laterPin.text}', which names ` +
+      "the owner or the repository: IAM's '*' also matches ':' and '/', so whatever it matches could carry other " +
+      'claims and names, and the pattern no longer pins one repository. ' +
+      'Put the claims that name the owner and the repository first, and wildcards only after them.',
+    );
+  }
+}
+
+/**
+ * Refuses two claims that name different IDs for the owner or the repository: no token carries both.
+ */
+function assertConsistentIds(value: string, claims: GitHubClaim[]): void {
+  for (const [what, ids] of [
+    ['owner', claims.map(claim => claim._traits.ownerId)],
+    ['repository', claims.map(claim => claim._traits.repositoryId)],
+  ] as Array<[string, Array<string | undefined>]>) {
+    const known = [...new Set(ids.filter((id): id is string => id !== undefined && !Token.isUnresolved(id)))];
+    if (known.length > 1) {
+      throw new Error(
+        `Subject '${value}' names two different ${what} IDs (${known.join(' and ')}), so no token could ever match it. ` +
+        `Give the ${what}'s ID once, or the same ID in every claim.`,
+      );
+    }
+  }
+}
+
+/** The value of a `ref` part: the run's context when no other context came before it. */
+function parseRef(value: string, contextSeen: boolean): GitHubClaim {
+  if (!contextSeen && value.startsWith('refs/heads/')) return GitHubClaim.branch(value.slice('refs/heads/'.length));
+  if (!contextSeen && value.startsWith('refs/tags/')) return GitHubClaim.tag(value.slice('refs/tags/'.length));
+  if (contextSeen || value.startsWith('refs/pull/')) return GitHubClaim.ref(value);
+  throw new Error(
+    `Invalid ref '${value}' in a subject: refs are 'refs/heads/<branch>', 'refs/tags/<tag>' or, after a context, ` +
+    "'refs/pull/<number>/merge'.",
+  );
+}
+
+const CLAIMS_WITH_VALUES: { [key: string]: (value: string, before: GitHubClaim[]) => GitHubClaim } = {
   repo: value => GitHubClaim.repo(parseRepoClaim(value)),
-  ref: value => {
-    if (value.startsWith('refs/heads/')) return GitHubClaim.branch(value.slice('refs/heads/'.length));
-    if (value.startsWith('refs/tags/')) return GitHubClaim.tag(value.slice('refs/tags/'.length));
-    throw new Error(`Invalid ref '${value}' in a subject: refs are 'refs/heads/<branch>' or 'refs/tags/<tag>'.`);
-  },
+  ref: (value, before) => parseRef(value, before.some(claim => claim.key === 'context')),
   environment: value => GitHubClaim.environment(value.replace(/%3A/g, ':')),
   job_workflow_ref: value => GitHubClaim.jobWorkflowRef(value),
   repository_owner_id: value => GitHubClaim.repositoryOwnerId(value),
@@ -449,7 +547,7 @@ function parseClaims(subject: string): GitHubClaim[] {
     } else if (key === '*' && i === parts.length - 1) {
       claims.push(GitHubClaim.anyContext());
     } else if (Object.prototype.hasOwnProperty.call(CLAIMS_WITH_VALUES, key) && i + 1 < parts.length) {
-      claims.push(CLAIMS_WITH_VALUES[key](parts[++i]));
+      claims.push(CLAIMS_WITH_VALUES[key](parts[++i], claims));
     } else {
       throw new Error(
         `Invalid subject '${subject}': cannot read the part '${key}'. Subjects are built from ` +
@@ -470,6 +568,3 @@ function parseRepoClaim(value: string): GitHubRepository {
   return GitHubRepository.of(owner, name, { ownerId, repositoryId });
 }
 
-function encodeColons(value: string): string {
-  return Token.isUnresolved(value) ? value : value.replace(/:/g, '%3A');
-}

@@ -180,7 +180,7 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
   });
 
   test('names the expected provider in its refusal', () => {
-    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'x:oidc-provider/token.actions.githubusercontent.com'))
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'arn:aws:iam::123456789012:oidc-provider/token.actions.octocorp.ghe.com'))
       .toThrow("its name must be 'token.actions.githubusercontent.com' (ARN ending ':oidc-provider/token.actions.githubusercontent.com'). "
         + 'Pass the ARN of the provider for this issuer, or the matching `issuer` option.');
   });
@@ -191,8 +191,21 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
     })).toThrow(/OIDC provider ARN '.*' does not belong to issuer 'https:\/\/token.actions.octocorp.ghe.com'/);
   });
 
-  test('refuses something that is not an OIDC provider ARN', () => {
-    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'token.actions.githubusercontent.com'))
-      .toThrow(/does not belong to issuer/);
+  test.each([
+    ['a host name', 'token.actions.githubusercontent.com'],
+    ['an S3 ARN', 'arn:aws:s3:::bucket:oidc-provider/token.actions.githubusercontent.com'],
+    ['another IAM resource type', 'arn:aws:iam::123456789012:saml-provider/token.actions.githubusercontent.com'],
+    ['an ARN with a Region', 'arn:aws:iam:us-east-1:123456789012:oidc-provider/token.actions.githubusercontent.com'],
+    ['an ARN with a wildcard account', 'arn:aws:iam::*:oidc-provider/token.actions.githubusercontent.com'],
+    ['an ARN with a short account', 'arn:aws:iam::1234:oidc-provider/token.actions.githubusercontent.com'],
+    ['an ARN of another partition scheme', 'arn:evil:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'],
+  ])('refuses %s, which is not an IAM OIDC provider ARN', (_what, value) => {
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', value))
+      .toThrow(new RegExp(`Invalid OIDC provider ARN '${value.replace(/[.*]/g, '\\$&')}': an IAM OIDC provider's ARN is 'arn:<partition>:iam::<12-digit account>:oidc-provider/token\\.actions\\.githubusercontent\\.com'`));
+  });
+
+  test.each(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'])('takes a provider ARN in partition %s', partition => {
+    const value = `arn:${partition}:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`;
+    expect(GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', value).oidcProviderArn).toBe(value);
   });
 });

@@ -42,7 +42,7 @@ function synthesize(build: (stack: Stack) => void): void {
 }
 
 const catalogue: Refusal[] = [
-  { input: 'Owner with a space', attempt: () => GitHubRepository.of('octo org', 'octo-app'), error: /Invalid GitHub owner 'octo org': owners are 1-39 letters, digits or single hyphens, not starting or ending with a hyphen. Use the user or organization name as in github.com\/<owner>\./ },
+  { input: 'Owner with a space', attempt: () => GitHubRepository.of('octo org', 'octo-app'), error: /Invalid GitHub owner 'octo org': owners are 1-39 letters, digits or single hyphens, not starting or ending with a hyphen \(a managed user adds '_' and the enterprise's short code, as in 'octocat_acme'\)\. Use the user or organization name as in github.com\/<owner>\./ },
   { input: 'Owner over 39 characters', attempt: () => GitHubRepository.of('o'.repeat(40), 'octo-app'), error: /Invalid GitHub owner 'o{40}'/ },
   { input: 'Owner with a leading, trailing or double hyphen', attempt: () => GitHubRepository.of('octo--org', 'octo-app'), error: /Invalid GitHub owner 'octo--org'/ },
   { input: 'Repository name over 100 characters', attempt: () => GitHubRepository.of('octo-org', 'r'.repeat(101)), error: /Invalid GitHub repository name 'r{101}'/ },
@@ -58,23 +58,17 @@ const catalogue: Refusal[] = [
   { input: 'Empty branch or tag', attempt: () => app.tag(''), error: /Invalid tag name '': it is empty/ },
   { input: "Branch or tag against git's ref rules", attempt: () => app.branch('release..1'), error: /Invalid branch name 'release\.\.1': it contains '\.\.'/ },
   { input: 'Environment with leading or trailing space', attempt: () => app.environment('production '), error: /Invalid environment name 'production '/ },
-  { input: "Name holding '${'", attempt: () => app.branch('release-${x}'), error: /contains '\$\{', which IAM reads as the start of a policy variable, so the trust policy would not match it as written\. Rename the branch, tag or environment without '\$\{'\./ },
   { input: 'Subject string for any repository', attempt: () => GitHubSubject.fromString('repo:octo-org/*'), error: /Invalid GitHub repository '\*': wildcards/ },
   { input: "Subject string '*'", attempt: () => GitHubSubject.fromString('*'), error: /Subject '\*' does not name both the owner and the repository/ },
   { input: 'Subject string with an unknown part', attempt: () => GitHubSubject.fromString('repo:octo-org/octo-app:workflow:deploy'), error: /cannot read the part 'workflow'/ },
   { input: 'Claims that name no repository', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId('1234567')]), error: /does not name both the owner and the repository, so it would admit workflows of other repositories\. Add GitHubClaim\.repo\(repository\), or both GitHubClaim\.repositoryOwnerId\(\) and GitHubClaim\.repositoryId\(\)\./ },
   { input: 'Two contexts in one subject', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.branch('main'), GitHubClaim.pullRequest()]), error: /has the 'context' claim twice: GitHub writes each claim of the subject template once \(a run has one context: a branch, a tag, an environment or a pull request\)\. Give one subject per alternative\./ },
   { input: 'Malformed reusable workflow reference', attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/deploy.yml@main'), error: /Invalid job_workflow_ref 'octo-org\/shared\/deploy\.yml@main'/ },
-  {
-    input: 'Deploy-time value next to a wildcard',
-    attempt: () => GitHubRepository.of(new CfnParameter(newStack(), 'Owner').valueAsString, 'octo-app').tag('v*'),
-    error: /mixes a wildcard with a value known only at deploy time: that value could itself hold '\*' and widen the trust\. Use an exact value, or a pattern made only of literal strings\./,
-  },
   { input: 'Role without subjects', attempt: () => synthesize(stack => role({ subjects: [] }, stack)), error: /The role trusts no subject, so no workflow could assume it: pass at least one in `subjects`, such as GitHubRepository\.of\('octo-org', 'octo-app'\)\.branch\('main'\), or call addSubject\(\)\./ },
   {
     input: 'Trust policy over the size limit',
     attempt: () => synthesize(stack => role({ subjects: Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`)) }, stack)),
-    error: /The trust policy is \d+ characters \(whitespace not counted\), over the limit of 2048 for 40 subjects, and IAM would refuse it at deployment\. Trust fewer subjects, merge them into a pattern such as 'release\/\*', split them across roles, or, if the account's quota was raised, set maxTrustPolicySize up to 4096\./,
+    error: /The trust policy is \d+ characters, over the limit of 2048 for 40 subjects, and IAM would refuse it at deployment\. Trust fewer subjects, merge them into a pattern such as 'release\/\*', split them across roles, or, if the account's quota was raised, set the maximum trust policy size \(maxTrustPolicySize\) up to 4096\./,
   },
   { input: 'Size limit outside 2,048-4,096', attempt: () => role({ maxTrustPolicySize: 10000 }), error: /Invalid maxTrustPolicySize 10000/ },
   { input: 'Session shorter than 1 hour or longer than 12', attempt: () => role({ maxSessionDuration: Duration.hours(24) }), error: /maxSessionDuration is set to 86400, but must be >= 3600sec \(1hr\) and <= 43200sec \(12hrs\)/ },

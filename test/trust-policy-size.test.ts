@@ -50,7 +50,7 @@ describe('trust policy size', () => {
 
     const over = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
     roleIn(over, 40, size - 1);
-    expect(() => synth(over)).toThrow(new RegExp(`The trust policy is ${size} characters .* over the limit of ${size - 1}`));
+    expect(() => synth(over)).toThrow(new RegExp(`The trust policy is ${size} characters, over the limit of ${size - 1}`));
   });
 
   test('counts values that only CloudFormation knows, such as another resource\'s ARN, as empty', () => {

@@ -70,7 +70,8 @@ export function trustPolicy(
 
 /**
  * A value as CloudFormation would deploy it: pseudo parameters and the given
- * parameter values filled in, an OIDC provider's `Ref` replaced by its ARN.
+ * parameter values filled in (an export's value under `import:<name>`), an OIDC
+ * provider's `Ref` replaced by its ARN, `Fn::Join` and `Fn::Split` evaluated.
  */
 export function deployedValue(
   value: any,
@@ -96,7 +97,16 @@ export function deployedValue(
     }
     if ('Fn::Join' in node) {
       const [separator, parts] = node['Fn::Join'];
-      return parts.map(visit).join(separator);
+      return visit(parts).join(separator);
+    }
+    if ('Fn::Split' in node) {
+      const [separator, source] = node['Fn::Split'];
+      return String(visit(source)).split(separator);
+    }
+    if ('Fn::ImportValue' in node) {
+      const name = visit(node['Fn::ImportValue']);
+      if (!(`import:${name}` in parameters)) throw new Error(`No deployed value for the export ${name}`);
+      return parameters[`import:${name}`];
     }
     return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, visit(child)]));
   };

@@ -5,7 +5,13 @@
 export interface ClaimTraits {
   readonly pinsOwner?: boolean;
   readonly pinsRepository?: boolean;
+  /** The owner's numeric ID, where the claim names it. */
+  readonly ownerId?: string;
+  /** The repository's numeric ID, where the claim names it. */
+  readonly repositoryId?: string;
   readonly context?: RunContext;
+  /** The most characters the claim's values known only at deployment can add to the trust policy. */
+  readonly longestAtDeployment?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Token, Tokenization } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
+import { literalText } from './iam-strings';
 
 /**
  * Checks on the names that go into a GitHub Actions token's claims.
@@ -9,11 +10,17 @@ import { Token, Tokenization } from 'aws-cdk-lib';
  * carry them, never an owner, a repository or an ID.
  */
 
-const OWNER = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
+// A user or organization; a managed user of an Enterprise Managed Users enterprise
+// carries the enterprise's short code after an underscore (`octocat_acme`).
+const OWNER = /^([A-Za-z0-9](?:-?[A-Za-z0-9])*)(?:_[A-Za-z0-9]{1,20})?$/;
 const REPOSITORY = /^[A-Za-z0-9._-]+$/;
 const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const WILDCARD = /[*?]/;
+// IAM policy documents hold tab, line feed, carriage return and U+0020 to U+00FF only.
+// Within that range, C1 controls, the no-break space and the soft hyphen are invisible
+// or look like something else, so a policy holding them reads differently in review.
+const NOT_PLAIN_IN_A_POLICY = /[^\u0020-\u007e\u00a1-\u00ac\u00ae-\u00ff]/u;
 
 /**
  * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
@@ -22,27 +29,15 @@ export function hasWildcard(value: string): boolean {
   return WILDCARD.test(literalText(value));
 }
 
-/**
- * IAM reads `${...}` in a condition value as a policy variable, so a subject may not hold `${`.
- */
-export function hasPolicyVariable(value: string): boolean {
-  return literalText(value).includes('${');
-}
-
-function literalText(value: string): string {
-  if (!Token.isUnresolved(value)) return value;
-  return Tokenization.reverseString(value)
-    .mapTokens({ mapToken: () => '' })
-    .join({ join: (left: any, right: any) => `${left}${right}` });
-}
-
 export function validateOwner(owner: string): void {
   if (Token.isUnresolved(owner)) return;
   rejectWildcard('owner', owner);
-  if (owner.length > 39 || !OWNER.test(owner)) {
+  const match = OWNER.exec(owner);
+  if (!match || match[1].length > 39) {
     throw new Error(
       `Invalid GitHub owner '${owner}': owners are 1-39 letters, digits or single hyphens, ` +
-      'not starting or ending with a hyphen. Use the user or organization name as in github.com/<owner>.',
+      "not starting or ending with a hyphen (a managed user adds '_' and the enterprise's short code, as in 'octocat_acme'). " +
+      'Use the user or organization name as in github.com/<owner>.',
     );
   }
 }
@@ -105,6 +100,8 @@ function refNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
   if (name.length > 255) return 'it is longer than 255 characters';
   if (CONTROL_CHARACTER.test(name) || name.includes(' ')) return 'it contains a space or a control character';
+  const hidden = hiddenCharacter(name);
+  if (hidden) return hidden;
   const forbidden = ['~', '^', ':', '[', '\\'].find(c => name.includes(c));
   if (forbidden) return `it contains '${forbidden}'`;
   if (name.includes('..')) return "it contains '..'";
@@ -129,6 +126,22 @@ export function validateEnvironmentName(name: string): void {
       'use the name exactly as in the repository settings under Environments.',
     );
   }
+  const hidden = hiddenCharacter(name);
+  if (hidden) {
+    throw new Error(`Invalid environment name '${name}': ${hidden}. Rename the environment with visible Latin-1 characters.`);
+  }
+}
+
+/**
+ * Why a name cannot stand in a trust policy as it reads: a character IAM refuses in a
+ * policy document, or one that is invisible or changes the direction of the text.
+ */
+function hiddenCharacter(name: string): string | undefined {
+  const match = NOT_PLAIN_IN_A_POLICY.exec(name);
+  if (!match) return undefined;
+  const codePoint = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `it contains ${codePoint}, which is invisible, changes the direction of the text, or is not allowed in ` +
+    'an IAM policy (policies hold printable Latin-1 characters only), so the trust policy would not read as it matches';
 }
 
 /**
@@ -137,11 +150,11 @@ export function validateEnvironmentName(name: string): void {
  */
 export function validateJobWorkflowRef(ref: string): void {
   if (Token.isUnresolved(ref)) return;
-  const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^@]+\.ya?ml)@(.+)$/.exec(ref);
+  const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^/@]+\.ya?ml)@(.+)$/.exec(ref);
   if (!match) {
     throw new Error(
       `Invalid job_workflow_ref '${ref}': use 'owner/repository/.github/workflows/file.yml@refs/heads/branch' ` +
-      "(or '@refs/tags/tag', or '@<commit SHA>').",
+      "(or '@refs/tags/tag', or '@<commit SHA>'); the file must be directly in .github/workflows, where GitHub runs workflows from.",
     );
   }
   const [, owner, repository, path, gitRef] = match;
@@ -171,6 +184,19 @@ function rejectWildcard(what: string, value: string): void {
       `Invalid GitHub ${what} '${value}': wildcards ('*', '?') may not touch the owner, the repository or an ID, ` +
       'because a pattern there admits other accounts and repositories (octo-app* also matches octo-app-evil). ' +
       `Name the ${what} exactly; put wildcards only in branch, tag or environment names.`,
+    );
+  }
+}
+
+/**
+ * The ref of a run triggered by a pull request, as in the `ref` claim: `refs/pull/<number>/merge`.
+ */
+export function validatePullRequestRef(ref: string): void {
+  if (Token.isUnresolved(ref)) return;
+  if (!/^refs\/pull\/[1-9*?][0-9*?]{0,9}\/merge$/.test(ref)) {
+    throw new Error(
+      `Invalid ref '${ref}': give 'refs/heads/<branch>', 'refs/tags/<tag>' or, for a run triggered by a pull request, ` +
+      "'refs/pull/<number>/merge' (the number may be '*').",
     );
   }
 }

@@ -5,14 +5,17 @@ import type { IConstruct } from 'constructs';
 import type { GitHubIssuer } from '../issuer';
 
 /**
- * The size IAM gives a role's trust policy when checking its limit: the
- * characters of the JSON document, whitespace not counted.
+ * The size of a role's trust policy as IAM could count it against its limit, never less.
+ *
+ * IAM's quota page says it does not count white space; whether that includes white
+ * space inside string values is not said, so it is counted here. Characters from
+ * U+0080 to U+00FF count as the two bytes they take in UTF-8, in case IAM counts bytes.
  *
  * CloudFormation fills in some values only at deployment. They are counted as
  * deployed where the stack knows them (the account, the partition of its
  * Region) and at their longest where it does not (partition `aws-us-gov`, a
  * 12-digit account); other deploy-time values (such as a parameter) cannot be
- * known and count as empty.
+ * known here and count as empty: the role adds their longest length separately.
  */
 export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): number {
   const stack = Stack.of(scope);
@@ -29,8 +32,7 @@ export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument,
       principal.Federated = providerArn;
     }
   }
-  const text = JSON.stringify(substituteIntrinsics(resolved, pseudoParameters));
-  return text.replace(/\s/g, '').length;
+  return Buffer.byteLength(JSON.stringify(substituteIntrinsics(resolved, pseudoParameters)), 'utf8');
 }
 
 function literalOr(value: string, longest: string): string {
@@ -48,7 +50,7 @@ function substituteIntrinsics(value: any, pseudoParameters: { [name: string]: st
   if (keys.length === 1 && keys[0] === 'Ref') {
     return pseudoParameters[value.Ref] ?? '';
   }
-  if (keys.length === 1 && keys[0] === 'Fn::Join') {
+  if (keys.length === 1 && keys[0] === 'Fn::Join' && Array.isArray(value['Fn::Join'][1])) {
     const [separator, parts] = value['Fn::Join'];
     return (parts as any[]).map(part => String(substituteIntrinsics(part, pseudoParameters))).join(separator);
   }

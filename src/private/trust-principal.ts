@@ -1,7 +1,31 @@
 import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { hasDeployTimeValue, likePattern } from './iam-strings';
 import type { IGitHubOidcProvider } from '../provider';
 import type { GitHubSubject } from '../subject';
+
+type Operator = 'StringEquals' | 'StringLike';
+
+/**
+ * The condition operator that matches a subject exactly as meant.
+ *
+ * Plain text goes under `StringEquals`. A pattern goes under `StringLike`, and so does
+ * anything IAM could read differently from what it says — a `$` (the start of a
+ * policy variable) or a value known only at deployment — because only there do IAM's
+ * escapes `${$}`, `${*}` and `${?}` make such text literal.
+ */
+export function subjectOperator(subject: GitHubSubject): Operator {
+  const value = subject.value;
+  return subject.isPattern || value.includes('$') || hasDeployTimeValue(value) ? 'StringLike' : 'StringEquals';
+}
+
+/**
+ * The subject as written in its condition: under `StringLike`, with every character
+ * that is not one of its wildcards made literal.
+ */
+export function subjectConditionValue(subject: GitHubSubject): string {
+  return subjectOperator(subject) === 'StringLike' ? likePattern(subject.value) : subject.value;
+}
 
 /**
  * The federated principal of a GitHub Actions role, which writes the role's trust policy.
@@ -9,13 +33,14 @@ import type { GitHubSubject } from '../subject';
  * Conditions in one statement are ANDed, so exact subjects (`StringEquals`) and
  * patterns (`StringLike`) go in separate statements; each statement pins `aud`.
  * The subject lists are lazy, so subjects added after the role was created still
- * land in the template, sorted and without duplicates.
+ * land in the template, sorted and without duplicates — until the template is
+ * synthesized, after which adding one is refused rather than silently lost.
  */
 export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements iam.IAssumeRolePrincipal {
   private readonly trusted: GitHubSubject[] = [];
+  private readonly statements = new Set<Operator>();
   private document?: iam.PolicyDocument;
-  private hasExactStatement = false;
-  private hasPatternStatement = false;
+  private rendered = false;
 
   public constructor(private readonly provider: IGitHubOidcProvider, private readonly audience: string) {
     super(provider.oidcProviderArn);
@@ -26,6 +51,12 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    */
   public addSubject(subject: GitHubSubject): boolean {
     if (this.trusted.some(s => s.value === subject.value)) return false;
+    if (this.rendered) {
+      throw new Error(
+        `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +
+        'reach the template. Add every subject before the app is synthesized (before app.synth() or Template.fromStack()).',
+      );
+    }
     this.trusted.push(subject);
     this.addMissingStatements();
     return true;
@@ -45,20 +76,22 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
 
   private addMissingStatements(): void {
     if (!this.document) return;
-    if (!this.hasExactStatement && this.trusted.some(s => !s.isPattern)) {
-      this.hasExactStatement = true;
-      this.document.addStatements(this.statement('StringEquals', false));
-    }
-    if (!this.hasPatternStatement && this.trusted.some(s => s.isPattern)) {
-      this.hasPatternStatement = true;
-      this.document.addStatements(this.statement('StringLike', true));
+    for (const operator of ['StringEquals', 'StringLike'] as Operator[]) {
+      if (!this.statements.has(operator) && this.trusted.some(s => subjectOperator(s) === operator)) {
+        this.statements.add(operator);
+        this.document.addStatements(this.statement(operator));
+      }
     }
   }
 
-  private statement(operator: 'StringEquals' | 'StringLike', patterns: boolean): iam.PolicyStatement {
+  private statement(operator: Operator): iam.PolicyStatement {
     const issuer = this.provider.issuer;
     const subjectValues = Lazy.any({
-      produce: () => singleOrList(this.trusted.filter(s => s.isPattern === patterns).map(s => s.value).sort()),
+      produce: () => {
+        this.rendered = true;
+        const values = this.trusted.filter(s => subjectOperator(s) === operator).sort(bySubject).map(subjectConditionValue);
+        return values.length === 1 ? values[0] : values;
+      },
     });
     const conditions: { [operator: string]: { [key: string]: unknown } } = {
       StringEquals: { [issuer.audienceConditionKey]: this.audience },
@@ -72,6 +105,6 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
   }
 }
 
-function singleOrList(values: string[]): string | string[] {
-  return values.length === 1 ? values[0] : values;
+function bySubject(a: GitHubSubject, b: GitHubSubject): number {
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }

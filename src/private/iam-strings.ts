@@ -1,0 +1,131 @@
+import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
+
+/**
+ * How a value becomes an IAM string that matches exactly what it says.
+ *
+ * IAM reads `${...}` as a policy variable in every string of a policy, and `*`
+ * and `?` as wildcards under `StringLike` and in a `Resource`. A value known only
+ * at deployment (a parameter, an import, an SSM value) could hold any of them,
+ * so it is escaped where CloudFormation resolves it: `$` becomes `${$}`, `*`
+ * becomes `${*}` and `?` becomes `${?}` (IAM's own escapes), with
+ * `Fn::Join` over `Fn::Split`. Whatever such a value holds then matches only itself.
+ */
+
+/** IAM's escapes, `$` first so that the later ones are not escaped again. */
+const ESCAPES: ReadonlyArray<readonly [string, string]> = [['$', '${$}'], ['*', '${*}'], ['?', '${?}']];
+
+/**
+ * The pieces of a string: literal text, and the tokens that stand for values known only later.
+ */
+export function fragmentsOf(value: string): Array<string | IResolvable> {
+  if (!Token.isUnresolved(value)) return [value];
+  // Each token is wrapped, so that joining hands it over as an object rather than as its text.
+  const pieces = Tokenization.reverseString(value)
+    .mapTokens({ mapToken: token => ({ token }) })
+    .join({ join: (left: unknown, right: unknown) => [...asList(left), ...asList(right)] });
+  return asList(pieces)
+    .filter(piece => piece !== '' && piece !== undefined)
+    .map(piece => typeof piece === 'string' ? piece : (piece as { token: IResolvable }).token);
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The literal text of a value, its tokens left out.
+ */
+export function literalText(value: string): string {
+  return fragmentsOf(value).filter(isText).join('');
+}
+
+/**
+ * Whether a string has values known only at deployment.
+ */
+export function hasDeployTimeValue(value: string): boolean {
+  return fragmentsOf(value).some(piece => !isText(piece));
+}
+
+/**
+ * Every character of a literal text matched as itself, also under `StringLike` or in a `Resource`.
+ */
+export function escapeText(text: string): string {
+  return replaceEach(text, ESCAPES);
+}
+
+function replaceEach(text: string, replacements: ReadonlyArray<readonly [string, string]>): string {
+  return replacements.reduce((result, [character, replacement]) => result.split(character).join(replacement), text);
+}
+
+/**
+ * A value for a `StringLike` condition: the literal text's `*` and `?` stay wildcards and its
+ * `$` is escaped; every value known only at deployment is escaped whole, so it matches only itself.
+ */
+export function likePattern(value: string): string {
+  return fragmentsOf(value)
+    .map(piece => isText(piece) ? piece.split('$').join('${$}') : literalAtDeployment(piece))
+    .join('');
+}
+
+/**
+ * The same value with each deploy-time part escaped, except the parts `keep` accepts.
+ */
+export function escapeDeployTimeParts(value: string, keep: (token: IResolvable) => boolean = () => false): string {
+  return fragmentsOf(value)
+    .map(piece => isText(piece) ? piece : keep(piece) ? Token.asString(piece) : literalAtDeployment(piece))
+    .join('');
+}
+
+/**
+ * A value known only at deployment, with a character replaced by a text wherever it occurs.
+ */
+export function replaceAtDeployment(value: string, character: string, replacement: string): string {
+  return fragmentsOf(value)
+    .map(piece => isText(piece) ? replaceEach(piece, [[character, replacement]]) : Token.asString(new Replaced(piece, [[character, replacement]])))
+    .join('');
+}
+
+function literalAtDeployment(token: IResolvable): string {
+  return Token.asString(new Replaced(token, ESCAPES));
+}
+
+function isText(piece: string | IResolvable): piece is string {
+  return typeof piece === 'string';
+}
+
+/**
+ * A token whose value has characters replaced: in TypeScript when it resolves to a
+ * string at synth time, otherwise by CloudFormation at deployment.
+ */
+class Replaced implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  public constructor(
+    private readonly inner: IResolvable,
+    private readonly replacements: ReadonlyArray<readonly [string, string]>,
+  ) {}
+
+  public resolve(context: IResolveContext): unknown {
+    const resolved = context.resolve(this.inner);
+    if (typeof resolved === 'string') {
+      return replaceEach(resolved, this.replacements);
+    }
+    return this.replacements.reduce<unknown>(
+      (expression, [character, replacement]) => ({ 'Fn::Join': [replacement, { 'Fn::Split': [character, expression] }] }),
+      resolved,
+    );
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
+ * The most characters the deploy-time parts of a value can take once escaped, given
+ * the longest each can be: every character could become a four-character escape.
+ */
+export function longestEscaped(value: string, longest: number): number {
+  const count = fragmentsOf(value).filter(piece => !isText(piece)).length;
+  return count === 0 ? 0 : count * longest * '${$}'.length;
+}
