@@ -1,4 +1,4 @@
-import { admits, GITHUB_ISSUER } from './oracle';
+import { admits, allowsAction, GITHUB_ISSUER } from './oracle';
 import { ACCOUNT } from './util';
 
 // Always-run sanity cases: hand-written policies whose verdicts are known from
@@ -59,6 +59,35 @@ describe('the IAM oracle', () => {
     const exact = policy({ StringEquals: { ...AUD, [`${GITHUB_ISSUER}:sub`]: MAIN } });
     expect(admits(exact, { sub: undefined })).toBe(false);
     expect(admits(exact, { sub: MAIN, aud: null })).toBe(false);
+  });
+
+  test('reads ${...} as a policy variable, also under StringEquals (the deploy-time widening)', () => {
+    const variable = policy({ StringEquals: { ...AUD, [`${GITHUB_ISSUER}:sub`]: `\${${GITHUB_ISSUER}:sub}` } });
+    expect(admits(variable, { sub: 'repo:attacker/anything:ref:refs/heads/main' })).toBe(true);
+  });
+
+  test('reads ${$}, ${*} and ${?} as literal characters under StringLike', () => {
+    const escaped = policy({ StringEquals: AUD, StringLike: { [`${GITHUB_ISSUER}:sub`]: 'repo:o/r:ref:refs/heads/${$}{x}${*}${?}*' } });
+    expect(admits(escaped, { sub: 'repo:o/r:ref:refs/heads/${x}*?tail' })).toBe(true);
+    expect(admits(escaped, { sub: 'repo:o/r:ref:refs/heads/${x}ab' })).toBe(false);
+    expect(admits(escaped, { sub: 'repo:o/r:ref:refs/heads/${$}{x}${*}${?}' })).toBe(false);
+  });
+
+  test('does not read ${*} as an escape under StringEquals (so the library escapes only under StringLike)', () => {
+    const exact = policy({ StringEquals: { ...AUD, [`${GITHUB_ISSUER}:sub`]: 'repo:o/r:ref:refs/heads/${*}' } });
+    expect(admits(exact, { sub: 'repo:o/r:ref:refs/heads/*' })).toBe(false);
+  });
+
+  test('reads * in a Resource as a wildcard and ${*} as a literal asterisk', () => {
+    const grant = (resource: string) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ecr:PutImage', Resource: resource }],
+    });
+    const repository = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/octo-app`;
+    expect(allowsAction(grant(`arn:aws:ecr:us-east-1:${ACCOUNT}:repository/*`), 'ecr:PutImage', repository)).toBe(true);
+    expect(allowsAction(grant(`arn:aws:ecr:us-east-1:${ACCOUNT}:repository/\${*}`), 'ecr:PutImage', repository)).toBe(false);
+    expect(allowsAction(grant(repository), 'ecr:PutImage', repository)).toBe(true);
+    expect(allowsAction(grant(repository), 'ecr:PutImage', `${repository}-evil`)).toBe(false);
   });
 
   test('fails loudly on a policy that is not a valid trust policy', () => {

@@ -1,4 +1,4 @@
-import { createValidatedPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
+import { createValidatedPolicy, validateIdentityPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT } from './util';
 
@@ -49,6 +49,29 @@ export function admits(trustPolicy: any, token: Token): boolean {
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: validated,
+  }, {});
+  return result === 'Allowed';
+}
+
+/**
+ * Asks the same simulator whether an identity policy lets its role perform an action
+ * on a resource (used for the permissions a role is granted, such as ECR push).
+ */
+export function allowsAction(identityPolicy: any, action: string, resource: string): boolean {
+  const validated = createValidatedPolicy(identityPolicy, validateIdentityPolicy, { name: 'identity-policy' });
+  if (validated.errors.length > 0) {
+    throw new Error(`Not a valid identity policy: ${JSON.stringify(validated.errors)}\n${JSON.stringify(identityPolicy)}`);
+  }
+  const result = runUnsafeSimulation({
+    request: {
+      principal: `arn:aws:iam::${ACCOUNT}:role/GitHubActions`,
+      action,
+      resource: { resource, accountId: resource.split(':')[4] || ACCOUNT },
+      contextVariables: {},
+    },
+    identityPolicies: [{ name: 'identity-policy', policy: identityPolicy }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
   }, {});
   return result === 'Allowed';
 }

@@ -1,17 +1,19 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../src';
+import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { ACCOUNT, trustPolicy, synth } from './util';
 import { trustPolicySize } from '../src/private/trust-policy-size';
 
-// The synth-time size check must count what IAM counts: the deployed policy's
-// characters without whitespace. Each test compares it with the policy as deployed.
+// The synth-time size check must never count less than IAM could: the deployed policy's
+// compact JSON, white space inside values included, characters above U+007F as their two
+// UTF-8 bytes. Each test compares it with the policy as deployed.
 
 const app = GitHubRepository.of('octo-org', 'octo-app');
 const branches = (count: number) => Array.from({ length: count }, (_, i) => app.branch(`feature/ABC-${1000 + i}-update-deps`));
 
 function iamSize(policy: any): number {
-  return JSON.stringify(policy).replace(/\s/g, '').length;
+  return Buffer.byteLength(JSON.stringify(policy), 'utf8');
 }
 
 function roleIn(stack: Stack, count: number, maxTrustPolicySize?: number, created = false): GitHubActionsRole {
@@ -61,6 +63,53 @@ describe('trust policy size', () => {
     const deployed = trustPolicy(synth(stack), stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId));
     deployed.Statement[2].Principal.AWS = '';
     expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer)).toBe(iamSize(deployed));
+  });
+
+  test.each([
+    ['white space inside a value', 'prod eu', 1],
+    ['a Latin-1 letter as its two UTF-8 bytes', 'producción', 1],
+  ])('counts %s', (_what, environment, extra) => {
+    const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.environment(environment)] });
+    const deployed = trustPolicy(synth(stack));
+    const size = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer);
+    expect(size).toBe(iamSize(deployed));
+    expect(size).toBe(JSON.stringify(deployed).replace(/\s/g, '').length + extra);
+  });
+
+  describe('values known only at deployment', () => {
+    const WARNING = Match.stringLikeRegexp('without its values known only at deployment');
+
+    function warnings(build: (stack: Stack) => GitHubSubject[]): string[] {
+      const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+      new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: build(stack) });
+      return Annotations.fromStack(stack).findWarning('*', WARNING).map(warning => String(warning.entry.data));
+    }
+
+    const parameter = (stack: Stack, id: string) => new CfnParameter(stack, id).valueAsString;
+
+    test('do not warn while their longest escaped form fits', () => {
+      expect(warnings(stack => [app.branch(parameter(stack, 'Branch'))])).toEqual([]);
+    });
+
+    test('warn, with the numbers, when their longest escaped form could pass the limit', () => {
+      const found = warnings(stack => [app.environment(parameter(stack, 'A')), app.environment(parameter(stack, 'B'))]);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^The trust policy is \d+ characters without its values known only at deployment, which may add up to 2040 characters \(a '\$', '\*' or '\?' in them takes 4\): IAM refuses it at deployment if it grows past 2048\./);
+    });
+
+    test('warn for a whole subject of unknown length', () => {
+      expect(warnings(stack => [GitHubSubject.fromString(parameter(stack, 'Subject'))])[0]).toMatch(/which may add any number of characters/);
+    });
+
+    test('count as empty for the refusal, which is certain', () => {
+      const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+      new GitHubActionsRole(stack, 'Role', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+        subjects: [...branches(60), app.branch(parameter(stack, 'Branch'))],
+      });
+      expect(() => synth(stack)).toThrow(/The trust policy is \d+ characters, over the limit of 2048 for 61 subjects/);
+    });
   });
 
   test('counts statements that users add to the policy themselves', () => {

@@ -16,11 +16,12 @@ const OWNER = /^([A-Za-z0-9](?:-?[A-Za-z0-9])*)(?:_[A-Za-z0-9]{1,20})?$/;
 const REPOSITORY = /^[A-Za-z0-9._-]+$/;
 const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 const WILDCARD = /[*?]/;
 // IAM policy documents hold tab, line feed, carriage return and U+0020 to U+00FF only.
 // Within that range, C1 controls, the no-break space and the soft hyphen are invisible
 // or look like something else, so a policy holding them reads differently in review.
-const NOT_PLAIN_IN_A_POLICY = /[^\u0020-\u007e\u00a1-\u00ac\u00ae-\u00ff]/u;
+const NOT_PLAIN_IN_A_POLICY = /[^\u0000-\u007e\u00a1-\u00ac\u00ae-\u00ff]/u;
 
 /**
  * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
@@ -90,7 +91,7 @@ export function validateRefName(kind: 'branch' | 'tag', name: string): void {
   const problem = refNameProblem(name);
   if (problem) {
     throw new Error(
-      `Invalid ${kind} name '${name}': ${problem}. Names follow git's ref-name rules; ` +
+      `Invalid ${kind} name '${shown(name)}': ${problem}. Names follow git's ref-name rules; ` +
       "'*' and '?' are allowed as wildcards.",
     );
   }
@@ -120,15 +121,15 @@ export function validateEnvironmentName(name: string): void {
   if (name.length === 0 || name.length > 255) {
     throw new Error(`Invalid environment name '${name}': environment names are 1-255 characters.`);
   }
+  const hidden = hiddenCharacter(name);
+  if (hidden) {
+    throw new Error(`Invalid environment name '${shown(name)}': ${hidden}. Rename the environment with visible Latin-1 characters.`);
+  }
   if (CONTROL_CHARACTER.test(name) || name.trim() !== name) {
     throw new Error(
       `Invalid environment name '${name}': it has a control character or leading or trailing space; ` +
       'use the name exactly as in the repository settings under Environments.',
     );
-  }
-  const hidden = hiddenCharacter(name);
-  if (hidden) {
-    throw new Error(`Invalid environment name '${name}': ${hidden}. Rename the environment with visible Latin-1 characters.`);
   }
 }
 
@@ -139,8 +140,7 @@ export function validateEnvironmentName(name: string): void {
 function hiddenCharacter(name: string): string | undefined {
   const match = NOT_PLAIN_IN_A_POLICY.exec(name);
   if (!match) return undefined;
-  const codePoint = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return `it contains ${codePoint}, which is invisible, changes the direction of the text, or is not allowed in ` +
+  return `it contains ${codePoint(match[0])}, which is invisible, changes the direction of the text, or is not allowed in ` +
     'an IAM policy (policies hold printable Latin-1 characters only), so the trust policy would not read as it matches';
 }
 
@@ -199,4 +199,16 @@ export function validatePullRequestRef(ref: string): void {
       "'refs/pull/<number>/merge' (the number may be '*').",
     );
   }
+}
+
+function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A name as an error message shows it: characters that would not show, or would
+ * reorder the message, written as their code points.
+ */
+function shown(name: string): string {
+  return name.replace(new RegExp(NOT_PLAIN_IN_A_POLICY.source, 'gu'), character => `<${codePoint(character)}>`);
 }
