@@ -1,5 +1,5 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import {

@@ -63,7 +63,43 @@ const catalogue: Refusal[] = [
   { input: 'Subject string with an unknown part', attempt: () => GitHubSubject.fromString('repo:octo-org/octo-app:workflow:deploy'), error: /cannot read the part 'workflow'/ },
   { input: 'Claims that name no repository', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId('1234567')]), error: /does not name both the owner and the repository, so it would admit workflows of other repositories\. Add GitHubClaim\.repo\(repository\), or both GitHubClaim\.repositoryOwnerId\(\) and GitHubClaim\.repositoryId\(\)\./ },
   { input: 'Two contexts in one subject', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.branch('main'), GitHubClaim.pullRequest()]), error: /has the 'context' claim twice: GitHub writes each claim of the subject template once \(a run has one context: a branch, a tag, an environment or a pull request\)\. Give one subject per alternative\./ },
+  {
+    input: 'Wildcard before the owner or repository',
+    attempt: () => GitHubSubject.fromString('ref:refs/heads/*:repo:octo-org/octo-app'),
+    error: /has a wildcard in 'ref:refs\/heads\/\*' before 'repo:octo-org\/octo-app', which names the owner or the repository: IAM's '\*' also matches ':' and '\/', so whatever it matches could carry other claims and names, and the pattern no longer pins one repository\. Put the claims that name the owner and the repository first, and wildcards only after them\./,
+  },
+  {
+    input: 'Two different IDs for the owner or repository',
+    attempt: () => GitHubSubject.fromString('repo:octo-org@1/octo-app@2:repository_owner_id:999:ref:refs/heads/main'),
+    error: /names two different owner IDs \(1 and 999\), so no token could ever match it\. Give the owner's ID once, or the same ID in every claim\./,
+  },
+  {
+    input: 'Name with an invisible, direction-changing or non-Latin-1 character',
+    attempt: () => app.environment('prod\u202e'),
+    error: /Invalid environment name 'prod<U\+202E>': it contains U\+202E, which is invisible, changes the direction of the text, or is not allowed in an IAM policy \(policies hold printable Latin-1 characters only\), so the trust policy would not read as it matches\./,
+  },
   { input: 'Malformed reusable workflow reference', attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/deploy.yml@main'), error: /Invalid job_workflow_ref 'octo-org\/shared\/deploy\.yml@main'/ },
+  {
+    input: 'Reusable workflow outside .github/workflows',
+    attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/sub/deploy.yml@refs/heads/main'),
+    error: /the file must be directly in \.github\/workflows, where GitHub runs workflows from/,
+  },
+  { input: 'Pull request ref other than a merge ref', attempt: () => GitHubClaim.ref('refs/pull/1/head'), error: /Invalid ref 'refs\/pull\/1\/head': give 'refs\/heads\/<branch>', 'refs\/tags\/<tag>' or, for a run triggered by a pull request, 'refs\/pull\/<number>\/merge'/ },
+  {
+    input: 'Audience known only at deploy time',
+    attempt: () => role({ audience: Lazy.string({ produce: () => 'sts.amazonaws.com' }) }),
+    error: /The audience must be known at synth time, not a value resolved at deployment/,
+  },
+  {
+    input: 'Subject added after synthesis',
+    attempt: () => {
+      const stack = newStack();
+      const deploy = role({}, stack);
+      (stack.node.root as App).synth();
+      deploy.addSubject(app.tag('v*'));
+    },
+    error: /the role's trust policy was already synthesized, so the subject would not reach the template\. Add every subject before the app is synthesized/,
+  },
   { input: 'Role without subjects', attempt: () => synthesize(stack => role({ subjects: [] }, stack)), error: /The role trusts no subject, so no workflow could assume it: pass at least one in `subjects`, such as GitHubRepository\.of\('octo-org', 'octo-app'\)\.branch\('main'\), or call addSubject\(\)\./ },
   {
     input: 'Trust policy over the size limit',
@@ -89,6 +125,11 @@ const catalogue: Refusal[] = [
       new GitHubOidcProvider(stack, 'GitHub2');
     },
     error: /Duplicate OIDC provider for issuer 'https:\/\/token\.actions\.githubusercontent\.com'/,
+  },
+  {
+    input: 'Provider ARN that is not an IAM OIDC provider',
+    attempt: () => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'arn:aws:s3:::bucket:oidc-provider/token.actions.githubusercontent.com'),
+    error: /Invalid OIDC provider ARN 'arn:aws:s3:::bucket:oidc-provider\/token\.actions\.githubusercontent\.com': an IAM OIDC provider's ARN is 'arn:<partition>:iam::<12-digit account>:oidc-provider\/token\.actions\.githubusercontent\.com'/,
   },
   {
     input: 'Provider ARN of another issuer',
@@ -132,6 +173,30 @@ const catalogue: Refusal[] = [
       });
     },
     error: /Invalid ECR repository ARN 'arn:aws:s3:::octo-app'/,
+  },
+  {
+    input: 'ECR ARN wider than one repository',
+    attempt: () => {
+      const stack = newStack();
+      new EcrPushRole(stack, 'Push', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+        subjects: [app.branch('main')],
+        repositories: [ecr.Repository.fromRepositoryAttributes(stack, 'Images', { repositoryName: 'octo-app', repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/*` })],
+      });
+    },
+    error: /Invalid ECR repository ARN 'arn:aws:ecr:us-east-1:123456789012:repository\/\*' \(Ci\/Images\): use 'arn:<partition>:ecr:<region>:<12-digit account>:repository\/<name>' for one repository, without wildcards/,
+  },
+  {
+    input: 'ECR name and ARN of different repositories',
+    attempt: () => {
+      const stack = newStack();
+      new EcrPushRole(stack, 'Push', {
+        provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+        subjects: [app.branch('main')],
+        repositories: [ecr.Repository.fromRepositoryAttributes(stack, 'Images', { repositoryName: 'octo-app', repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/payments` })],
+      });
+    },
+    error: /ECR repository Ci\/Images is named 'octo-app' but its ARN '.*' names 'payments': the role would be granted the repository of the ARN\. Give the same repository in both\./,
   },
   { input: 'Workflow for a stack without a Region', attempt: () => role({}, new Stack(new App(), 'Ci')).renderWorkflow(), error: /needs an AWS Region: its stack has none/ },
 ];
