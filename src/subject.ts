@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
   hasWildcard,
+  rejectWildcardNextToToken,
   validateEnvironmentName,
   validateJobWorkflowRef,
   validateNumericId,
@@ -283,7 +284,9 @@ export class GitHubClaim {
    * ]);
    */
   public static ref(ref: string): GitHubClaim {
-    if (!Token.isUnresolved(ref)) {
+    if (Token.isUnresolved(ref)) {
+      rejectWildcardNextToToken('ref', ref);
+    } else {
       if (ref.startsWith('refs/heads/')) {
         validateRefName('branch', ref.slice('refs/heads/'.length));
       } else if (ref.startsWith('refs/tags/')) {

@@ -113,6 +113,28 @@ describe('a value known only at deployment matches only itself, whatever it hold
     expectVerdicts(policy, [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/release-*' }], [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/release-1' }]);
   });
 
+  test('a whole subject written out with a deploy-time value in it is literal, its * included', () => {
+    const stack = newStack();
+    const branch = new CfnParameter(stack, 'Branch').valueAsString;
+    roleWith(stack, [GitHubSubject.fromString(`repo:octo-org/octo-app:ref:refs/heads/${branch}*`)]);
+    expectVerdicts(
+      trustPolicy(synth(stack), undefined, 'aws', { Branch: 'main' }),
+      [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/main*' }],
+      [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/main-x' }, { sub: MAIN }],
+    );
+  });
+
+  test.each([
+    ['an owner', (v: string) => GitHubRepository.of(`${v}*`, 'octo-app'), /Invalid GitHub owner '.*\*': wildcards/],
+    ['a repository', (v: string) => GitHubRepository.of('octo-org', `${v}-?`), /Invalid GitHub repository '.*-\?': wildcards/],
+    ['a repository ID', (v: string) => GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1', repositoryId: `${v}*` }), /Invalid GitHub repository ID/],
+    ['a reusable workflow', (v: string) => GitHubClaim.jobWorkflowRef(`octo-org/${v}/.github/workflows/deploy.yml@refs/heads/*`), /Invalid job_workflow_ref '.*': it mixes a wildcard with a value known only at deployment/],
+    ['a ref claim', (v: string) => GitHubClaim.ref(`refs/${v}/*`), /Invalid ref '.*': it mixes a wildcard with a value known only at deployment/],
+  ])('refuses a wildcard written next to a deploy-time value in %s', (_what, build, error) => {
+    const stack = newStack();
+    expect(() => build(new CfnParameter(stack, 'Value').valueAsString)).toThrow(error);
+  });
+
   test('the audience may not be a deploy-time value: it would widen the audience the same way', () => {
     const stack = newStack();
     expect(() => new GitHubActionsRole(stack, 'Role', {

@@ -1,4 +1,4 @@
-import { App, Annotations as CoreAnnotations, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';

@@ -31,8 +31,8 @@ export function hasWildcard(value: string): boolean {
 }
 
 export function validateOwner(owner: string): void {
-  if (Token.isUnresolved(owner)) return;
   rejectWildcard('owner', owner);
+  if (Token.isUnresolved(owner)) return;
   const match = OWNER.exec(owner);
   if (!match || match[1].length > 39) {
     throw new Error(
@@ -44,8 +44,8 @@ export function validateOwner(owner: string): void {
 }
 
 export function validateRepositoryName(name: string): void {
-  if (Token.isUnresolved(name)) return;
   rejectWildcard('repository', name);
+  if (Token.isUnresolved(name)) return;
   if (name.includes('/')) {
     throw new Error(
       `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
@@ -64,8 +64,8 @@ export function validateRepositoryName(name: string): void {
 }
 
 export function validateNumericId(what: string, id: string): void {
-  if (Token.isUnresolved(id)) return;
   rejectWildcard(what, id);
+  if (Token.isUnresolved(id)) return;
   if (!NUMERIC_ID.test(id)) {
     throw new Error(
       `Invalid GitHub ${what} '${id}': IDs are positive whole numbers, such as the 'id' field that ` +
@@ -149,7 +149,10 @@ function hiddenCharacter(name: string): string | undefined {
  * `owner/repository/.github/workflows/file.yml@refs/heads/branch` (or `@refs/tags/tag`, or `@<commit SHA>`).
  */
 export function validateJobWorkflowRef(ref: string): void {
-  if (Token.isUnresolved(ref)) return;
+  if (Token.isUnresolved(ref)) {
+    rejectWildcardNextToToken('job_workflow_ref', ref);
+    return;
+  }
   const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^/@]+\.ya?ml)@(.+)$/.exec(ref);
   if (!match) {
     throw new Error(
@@ -179,7 +182,7 @@ export function validateJobWorkflowRef(ref: string): void {
 }
 
 function rejectWildcard(what: string, value: string): void {
-  if (WILDCARD.test(value)) {
+  if (hasWildcard(value)) {
     throw new Error(
       `Invalid GitHub ${what} '${value}': wildcards ('*', '?') may not touch the owner, the repository or an ID, ` +
       'because a pattern there admits other accounts and repositories (octo-app* also matches octo-app-evil). ' +
@@ -192,7 +195,6 @@ function rejectWildcard(what: string, value: string): void {
  * The ref of a run triggered by a pull request, as in the `ref` claim: `refs/pull/<number>/merge`.
  */
 export function validatePullRequestRef(ref: string): void {
-  if (Token.isUnresolved(ref)) return;
   if (!/^refs\/pull\/[1-9*?][0-9*?]{0,9}\/merge$/.test(ref)) {
     throw new Error(
       `Invalid ref '${ref}': give 'refs/heads/<branch>', 'refs/tags/<tag>' or, for a run triggered by a pull request, ` +
@@ -211,4 +213,17 @@ function codePoint(character: string): string {
  */
 function shown(name: string): string {
   return name.replace(new RegExp(NOT_PLAIN_IN_A_POLICY.source, 'gu'), character => `<${codePoint(character)}>`);
+}
+
+/**
+ * Where a value is partly known only at deployment, its shape cannot be checked, so
+ * neither can the place of a wildcard in it.
+ */
+export function rejectWildcardNextToToken(what: string, value: string): void {
+  if (hasWildcard(value)) {
+    throw new Error(
+      `Invalid ${what} '${value}': it mixes a wildcard with a value known only at deployment, so where the wildcard ` +
+      'falls cannot be checked. Give the whole value at synth time, or leave the wildcard out.',
+    );
+  }
 }

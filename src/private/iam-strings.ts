@@ -58,12 +58,13 @@ function replaceEach(text: string, replacements: ReadonlyArray<readonly [string,
 }
 
 /**
- * A value for a `StringLike` condition: the literal text's `*` and `?` stay wildcards and its
- * `$` is escaped; every value known only at deployment is escaped whole, so it matches only itself.
+ * A value for a `StringLike` condition: every value known only at deployment is escaped
+ * whole, so it matches only itself, and so is the literal text, except that its `*` and
+ * `?` stay wildcards where `wildcards` is true.
  */
-export function likePattern(value: string): string {
+export function likePattern(value: string, wildcards: boolean): string {
   return fragmentsOf(value)
-    .map(piece => isText(piece) ? piece.split('$').join('${$}') : literalAtDeployment(piece))
+    .map(piece => !isText(piece) ? literalAtDeployment(piece) : wildcards ? replaceEach(piece, [ESCAPES[0]]) : escapeText(piece))
     .join('');
 }
 

@@ -21,10 +21,11 @@ export function subjectOperator(subject: GitHubSubject): Operator {
 
 /**
  * The subject as written in its condition: under `StringLike`, with every character
- * that is not one of its wildcards made literal.
+ * that is not one of its wildcards made literal (a subject written out in full with a
+ * deploy-time value in it has no wildcards: it is matched literally).
  */
 export function subjectConditionValue(subject: GitHubSubject): string {
-  return subjectOperator(subject) === 'StringLike' ? likePattern(subject.value) : subject.value;
+  return subjectOperator(subject) === 'StringLike' ? likePattern(subject.value, subject.isPattern) : subject.value;
 }
 
 /**
