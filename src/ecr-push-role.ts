@@ -2,6 +2,8 @@ import { Arn, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { arnAtSynth, isPseudoParameter } from './private/arns';
+import { rejectWildcardNextToToken } from './private/github-names';
 import { escapeDeployTimeParts } from './private/iam-strings';
 import { ACTIONS, renderWorkflowDocument, WorkflowStep } from './private/workflow-document';
 import { GitHubActionsRole, GitHubActionsRoleProps } from './role';
@@ -60,7 +62,7 @@ export class EcrPushRole extends GitHubActionsRole {
    */
   public constructor(scope: Construct, id: string, props: EcrPushRoleProps) {
     super(scope, id, props);
-    this.repositories = validateRepositories(props.repositories);
+    this.repositories = validateRepositories(this, props.repositories);
     this.repositories.forEach((repository, index) => {
       const target = this.grantTarget(repository, index);
       if (props.allowPull ?? true) {
@@ -84,8 +86,7 @@ export class EcrPushRole extends GitHubActionsRole {
    */
   private grantTarget(repository: ecr.IRepository, index: number): ecr.IRepository {
     if (repository instanceof ecr.Repository || !Token.isUnresolved(repository.repositoryArn)) return repository;
-    const stack = Stack.of(this);
-    const arn = escapeDeployTimeParts(repository.repositoryArn, token => isPseudoParameter(stack.resolve(token)));
+    const arn = escapeDeployTimeParts(repository.repositoryArn, token => isPseudoParameter(this, token));
     if (arn === repository.repositoryArn) return repository;
     return ecr.Repository.fromRepositoryAttributes(this, `Repository${index + 1}`, {
       repositoryArn: arn,
@@ -162,7 +163,7 @@ function literalRepositoryName(repository: ecr.IRepository): string | undefined 
   return undefined;
 }
 
-function validateRepositories(repositories: ecr.IRepository[]): ecr.IRepository[] {
+function validateRepositories(scope: Construct, repositories: ecr.IRepository[]): ecr.IRepository[] {
   if (repositories.length === 0) {
     throw new Error('An EcrPushRole needs at least one repository in `repositories`: the ECR repositories it may push to.');
   }
@@ -175,8 +176,11 @@ function validateRepositories(repositories: ecr.IRepository[]): ecr.IRepository[
       );
     }
     const arn = repository.repositoryArn;
-    if (!Token.isUnresolved(arn)) {
-      validateRepositoryArn(repository, arn, name);
+    const known = arnAtSynth(scope, arn);
+    if (known !== undefined) {
+      validateRepositoryArn(repository, arn, known, name);
+    } else {
+      rejectWildcardNextToToken('ECR repository ARN', arn);
     }
   }
   return [...new Set(repositories)];
@@ -186,8 +190,8 @@ function validateRepositories(repositories: ecr.IRepository[]): ecr.IRepository[
  * An ARN known at synth time must name exactly one repository: the one named, in one
  * Region and account, with no wildcard that would widen the grant.
  */
-function validateRepositoryArn(repository: ecr.IRepository, arn: string, name: string | undefined): void {
-  const parts = /^arn:aws(?:-[a-z]+)*:/.test(arn) ? Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
+function validateRepositoryArn(repository: ecr.IRepository, arn: string, known: string, name: string | undefined): void {
+  const parts = /^arn:aws(?:-[a-z]+)*:/.test(known) ? Arn.split(known, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
   const arnName = parts?.resourceName ?? '';
   const exact = parts !== undefined && parts.service === 'ecr' && parts.resource === 'repository'
     && /^\d{12}$/.test(parts.account ?? '') && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(parts.region ?? '')
@@ -207,7 +211,3 @@ function validateRepositoryArn(repository: ecr.IRepository, arn: string, name: s
   }
 }
 
-function isPseudoParameter(resolved: unknown): boolean {
-  const ref = (resolved as { Ref?: unknown } | undefined)?.Ref;
-  return typeof ref === 'string' && ref.startsWith('AWS::');
-}

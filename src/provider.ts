@@ -2,6 +2,7 @@ import { Arn, ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-l
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
+import { arnAtSynth, knownPartitionAndAccount } from './private/arns';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 
 /**
@@ -112,22 +113,9 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
     options: GitHubOidcProviderImportOptions = {},
   ): IGitHubOidcProvider {
     const issuer = options.issuer ?? GitHubIssuer.GITHUB_COM;
-    if (!Token.isUnresolved(providerArn)) {
-      const match = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:oidc-provider\/(.+)$/.exec(providerArn);
-      if (!match) {
-        throw new Error(
-          `Invalid OIDC provider ARN '${providerArn}': an IAM OIDC provider's ARN is ` +
-          `'arn:<partition>:iam::<12-digit account>:oidc-provider/${issuer.hostAndPath}'. ` +
-          'Pass the ARN that IAM shows for the provider, or use GitHubOidcProvider.fromAccount().',
-        );
-      }
-      if (match[1] !== issuer.hostAndPath) {
-        throw new Error(
-          `OIDC provider ARN '${providerArn}' does not belong to issuer '${issuer.url}': ` +
-          `its name must be '${issuer.hostAndPath}' (ARN ending ':oidc-provider/${issuer.hostAndPath}'). ` +
-          'Pass the ARN of the provider for this issuer, or the matching `issuer` option.',
-        );
-      }
+    const known = arnAtSynth(scope, providerArn);
+    if (known !== undefined) {
+      validateProviderArn(scope, providerArn, known, issuer);
     }
     return new ImportedGitHubOidcProvider(scope, id, providerArn, issuer);
   }
@@ -188,6 +176,38 @@ function assertOnlyProviderForIssuer(created: GitHubOidcProvider): void {
         '(IAM would fail with EntityAlreadyExists). Share that provider, or reference it with GitHubOidcProvider.fromAccount().',
       );
     }
+  }
+}
+
+/**
+ * A provider's ARN, where it is known at synth time (pseudo parameters filled in), must
+ * name the issuer's provider in the account and partition of the stack: IAM finds the
+ * provider of a role's trust in the role's own account.
+ */
+function validateProviderArn(scope: IConstruct, providerArn: string, known: string, issuer: GitHubIssuer): void {
+  const match = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):oidc-provider\/(.+)$/.exec(known);
+  if (!match) {
+    throw new Error(
+      `Invalid OIDC provider ARN '${providerArn}': an IAM OIDC provider's ARN is ` +
+      `'arn:<partition>:iam::<12-digit account>:oidc-provider/${issuer.hostAndPath}'. ` +
+      'Pass the ARN that IAM shows for the provider, or use GitHubOidcProvider.fromAccount().',
+    );
+  }
+  const [, partition, account, name] = match;
+  if (name !== issuer.hostAndPath) {
+    throw new Error(
+      `OIDC provider ARN '${providerArn}' does not belong to issuer '${issuer.url}': ` +
+      `its name must be '${issuer.hostAndPath}' (ARN ending ':oidc-provider/${issuer.hostAndPath}'). ` +
+      'Pass the ARN of the provider for this issuer, or the matching `issuer` option.',
+    );
+  }
+  const stack = knownPartitionAndAccount(scope);
+  if ((stack.account !== undefined && account !== stack.account) || (stack.partition !== undefined && partition !== stack.partition)) {
+    throw new Error(
+      `OIDC provider ARN '${providerArn}' is in ${partition} account ${account}, but the stack deploys to ` +
+      `${stack.partition ?? partition} account ${stack.account ?? account}: a role can only trust a provider in its own ` +
+      'account, so no token would ever be admitted. Use GitHubOidcProvider.fromAccount() for the provider of the stack\'s account.',
+    );
   }
 }
 

@@ -296,7 +296,7 @@ export class GitHubActionsRole extends iam.Role {
         "such as GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call addSubject().",
       ];
     }
-    const size = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
+    const { size, unknownOutsideSubjects } = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
     const fix = "Trust fewer subjects, merge them into a pattern such as 'release/*', split them across roles, or, if " +
       `the account's quota was raised, set the maximum trust policy size (maxTrustPolicySize) up to ${MAX_TRUST_POLICY_SIZE}.`;
     if (size > maxTrustPolicySize) {
@@ -305,7 +305,9 @@ export class GitHubActionsRole extends iam.Role {
         `and IAM would refuse it at deployment. ${fix}`,
       ];
     }
-    const deployTime = this.trust.subjects.reduce((total, subject) => total + subject._longestAtDeployment, 0);
+    const deployTime = unknownOutsideSubjects
+      ? Infinity
+      : this.trust.subjects.reduce((total, subject) => total + subject._longestAtDeployment, 0);
     if (size + deployTime > maxTrustPolicySize) {
       Annotations.of(this).addWarningV2(
         'cdk-github-actions-oidc:trustPolicySize',
@@ -330,9 +332,16 @@ function validateAudience(provider: IGitHubOidcProvider, audience: string): void
   if (audience.length === 0 || audience.length > 255 || /\s/.test(audience)) {
     throw new Error(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as '${DEFAULT_AUDIENCE}'.`);
   }
-  if (provider instanceof GitHubOidcProvider && !provider.audiences.includes(audience)) {
+  if (audience.includes('${') || audience.includes('{{')) {
     throw new Error(
-      `Audience '${audience}' is not one of the provider's audiences (${provider.audiences.join(', ')}): ` +
+      `Invalid audience '${audience}': IAM would read '\${...}' as a policy variable, and CloudFormation '{{resolve:...}}' ` +
+      `as a dynamic reference, so the condition would not pin the audience as written. Use the audience itself, such as '${DEFAULT_AUDIENCE}'.`,
+    );
+  }
+  const known = provider instanceof GitHubOidcProvider && !provider.audiences.some(a => Token.isUnresolved(a));
+  if (known && !(provider as GitHubOidcProvider).audiences.includes(audience)) {
+    throw new Error(
+      `Audience '${audience}' is not one of the provider's audiences (${(provider as GitHubOidcProvider).audiences.join(', ')}): ` +
       "IAM would refuse every token. Add it to the provider's `audiences`, or use one of them.",
     );
   }

@@ -408,6 +408,7 @@ export class GitHubSubject {
     }
     assertWildcardsAfterPins(value, claims);
     assertConsistentIds(value, claims);
+    assertRefMatchesContext(value, claims);
     return new GitHubSubject(value, hasWildcard(value), [...claims]);
   }
 
@@ -517,6 +518,25 @@ function assertConsistentIds(value: string, claims: GitHubClaim[]): void {
         `Give the ${what}'s ID once, or the same ID in every claim.`,
       );
     }
+  }
+}
+
+/**
+ * Refuses a `ref` claim that contradicts a branch or tag context: a run on a branch or tag
+ * has that ref, and only a run triggered by a pull request has `refs/pull/...`.
+ */
+function assertRefMatchesContext(value: string, claims: GitHubClaim[]): void {
+  const context = claims.find(claim => claim._traits.context)?._traits.context;
+  const ref = claims.find(claim => claim.key === 'ref');
+  if (ref === undefined || (context?.kind !== 'branch' && context?.kind !== 'tag')) return;
+  const contextText = claims.find(claim => claim._traits.context)!.text;
+  const exact = (text: string) => !hasWildcard(text) && !Token.isUnresolved(text);
+  const contradicts = ref.text.startsWith('ref:refs/pull/') || (exact(contextText) && exact(ref.text) && contextText !== ref.text);
+  if (contradicts) {
+    throw new Error(
+      `Subject '${value}' has the context '${contextText}' and the claim '${ref.text}': a run on a ${context.kind} has ` +
+      'that ref, so no token could ever match it. Give the same ref in both, or use the pull_request context for a pull request\'s ref.',
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { EcrPushRole, GitHubActionsRole, GitHubClaim, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { keepWorkflow, newStack, synth } from './util';
@@ -53,6 +53,17 @@ const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
       repositories: [images, shared],
       allowPull: false,
       outputs: true,
+    });
+  },
+  'deploy-time-values': stack => {
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    const owner = new CfnParameter(stack, 'Owner', { default: 'octo-org' }).valueAsString;
+    const app = GitHubRepository.of(owner, 'octo-app');
+    const images = ecr.Repository.fromRepositoryName(stack, 'Images', Fn.importValue('ImagesRepositoryName'));
+    return new EcrPushRole(stack, 'Push', {
+      provider,
+      subjects: [app.tag('v*'), app.environment(new CfnParameter(stack, 'Environment').valueAsString)],
+      repositories: [images],
     });
   },
 };

@@ -1,4 +1,5 @@
-import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { Aws, CfnDynamicReference, CfnDynamicReferenceService, CfnParameter, Fn, Lazy, Stack, Token as CdkToken } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -135,6 +136,40 @@ describe('a value known only at deployment matches only itself, whatever it hold
     expect(() => build(new CfnParameter(stack, 'Value').valueAsString)).toThrow(error);
   });
 
+  test.each([
+    ['an SSM dynamic reference', () => new CfnDynamicReference(CfnDynamicReferenceService.SSM, '/ci/branch').toString()],
+    ['a Secrets Manager dynamic reference', () => new CfnDynamicReference(CfnDynamicReferenceService.SECRETS_MANAGER, 'ci:SecretString:branch').toString()],
+    ['a dynamic reference built with Fn::Join', () => Fn.join('', ['{{resolve:ssm:', Fn.importValue('Name'), '}}'])],
+  ])('refuses %s, which CloudFormation fills in after the escaping', (_what, value) => {
+    const stack = newStack();
+    roleWith(stack, [app.branch(value())]);
+    expect(() => synth(stack)).toThrow(/CloudFormation fills in a dynamic reference \('\{\{resolve:\.\.\.\}\}'\) after the library has escaped the value/);
+  });
+
+  test('refuses a value that resolves to a list, which Fn::Split cannot take', () => {
+    const stack = newStack();
+    roleWith(stack, [app.branch(CdkToken.asString(Lazy.list({ produce: () => ['a', 'b'] })))]);
+    expect(() => synth(stack)).toThrow(/Cannot use \["a","b"\] as a name or ARN: it resolves to a list or an object, not a string\./);
+  });
+
+  test('refuses a value resolved at synth time that holds a character a policy would not show', () => {
+    const stack = newStack();
+    roleWith(stack, [app.environment(Lazy.string({ produce: () => 'prod\u202e' }))]);
+    expect(() => synth(stack)).toThrow(/Cannot use 'prod<U\+202E>' in a trust policy or grant: it contains U\+202E/);
+  });
+
+  test.each(['${token.actions.githubusercontent.com:aud}', '{{resolve:ssm:/ci/audience}}'])('refuses the literal audience %s', audience => {
+    const stack = newStack();
+    expect(() => new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.branch('main')], audience }))
+      .toThrow(/IAM would read '\$\{\.\.\.\}' as a policy variable, and CloudFormation '\{\{resolve:\.\.\.\}\}' as a dynamic reference/);
+  });
+
+  test('a provider whose audiences are known only at deployment does not refuse the default audience', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub', { audiences: [new CfnParameter(stack, 'Audience').valueAsString] });
+    expect(new GitHubActionsRole(stack, 'Role', { provider, subjects: [app.branch('main')] }).audience).toBe('sts.amazonaws.com');
+  });
+
   test('the audience may not be a deploy-time value: it would widen the audience the same way', () => {
     const stack = newStack();
     expect(() => new GitHubActionsRole(stack, 'Role', {
@@ -227,6 +262,12 @@ describe('EcrPushRole grants on exactly the repositories listed', () => {
     ['a wildcard account', { repositoryName: 'octo-app', repositoryArn: 'arn:aws:ecr:us-east-1:*:repository/octo-app' }, /Invalid ECR repository ARN/],
     ['another repository than the name', { repositoryName: 'octo-app', repositoryArn: repositoryArn('payments') }, /is named 'octo-app' but its ARN '.*' names 'payments': the role would be granted the repository of the ARN/],
     ['another partition scheme', { repositoryName: 'octo-app', repositoryArn: 'arn:evil:ecr:us-east-1:123456789012:repository/octo-app' }, /Invalid ECR repository ARN/],
+    ['a wildcard next to the account pseudo parameter', { repositoryName: 'octo-app', repositoryArn: `arn:aws:ecr:us-east-1:${Aws.ACCOUNT_ID}:repository/*` }, /Invalid ECR repository ARN/],
+    [
+      'another repository next to the account pseudo parameter',
+      { repositoryName: 'octo-app', repositoryArn: `arn:aws:ecr:us-east-1:${Aws.ACCOUNT_ID}:repository/payments` },
+      /is named 'octo-app' but its ARN '.*' names 'payments'/,
+    ],
   ])('refuses an imported repository with %s', (_what, attributes, error) => {
     const stack = newStack();
     expect(() => pushRole(stack, ecr.Repository.fromRepositoryAttributes(stack, 'Images', attributes))).toThrow(error);
@@ -256,6 +297,15 @@ describe('EcrPushRole grants on exactly the repositories listed', () => {
       if (allowed) expect([allowed, allowsAction(policy, PUSH, allowed)]).toEqual([allowed, true]);
       expect([denied, allowsAction(policy, PUSH, denied!)]).toEqual([denied, false]);
     }
+  });
+
+  test('refuses a wildcard written next to a deploy-time value in an ARN', () => {
+    const stack = newStack();
+    const account = new CfnParameter(stack, 'Account').valueAsString;
+    expect(() => pushRole(stack, ecr.Repository.fromRepositoryAttributes(stack, 'Images', {
+      repositoryName: 'octo-app',
+      repositoryArn: `arn:aws:ecr:us-east-1:${account}:repository/*`,
+    }))).toThrow(/Invalid ECR repository ARN '.*': it mixes a wildcard with a value known only at deployment/);
   });
 
   test('grants on a repository created in the app, and no other', () => {
@@ -355,6 +405,20 @@ describe('bad input refused at synth time', () => {
     ],
   ])('%s', (_what, attempt, error) => {
     expect(attempt).toThrow(error);
+  });
+
+  test.each([
+    ['a branch context with a pull request ref', 'repo:octo-org/octo-app:ref:refs/heads/main:ref:refs/pull/1/merge'],
+    ['a branch context with another branch', 'repo:octo-org/octo-app:ref:refs/heads/main:ref:refs/heads/dev'],
+    ['a tag context with a branch ref', 'repo:octo-org/octo-app:ref:refs/tags/v1:ref:refs/heads/v1'],
+  ])('refuses %s, which no run has', (_what, subject) => {
+    expect(() => GitHubSubject.fromString(subject)).toThrow(/a run on a (branch|tag) has that ref, so no token could ever match it/);
+  });
+
+  test('accepts a pull request or environment context with a pull request ref, and a reusable workflow called at one', () => {
+    expect(GitHubSubject.fromString('repo:octo-org/octo-app:environment:preview:ref:refs/pull/1/merge').claims).toHaveLength(3);
+    expect(GitHubClaim.jobWorkflowRef('octo-org/octo-app/.github/workflows/deploy.yml@refs/pull/5/merge').text)
+      .toBe('job_workflow_ref:octo-org/octo-app/.github/workflows/deploy.yml@refs/pull/5/merge');
   });
 
   test('agreeing IDs are accepted', () => {

@@ -1,4 +1,4 @@
-import { App, CfnParameter, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubIssuer, GitHubOidcProvider } from '../src';
@@ -168,7 +168,7 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
 
   test('imports a provider by ARN, with the ARN\'s account', () => {
     const other = 'arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com';
-    const provider = GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', other);
+    const provider = GitHubOidcProvider.fromProviderArn(new Stack(new App(), 'Ci'), 'GitHub', other);
     expect(provider.oidcProviderArn).toBe(other);
     expect(provider.env.account).toBe('210987654321');
   });
@@ -206,6 +206,22 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
 
   test.each(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'])('takes a provider ARN in partition %s', partition => {
     const value = `arn:${partition}:iam::123456789012:oidc-provider/token.actions.githubusercontent.com`;
-    expect(GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', value).oidcProviderArn).toBe(value);
+    expect(GitHubOidcProvider.fromProviderArn(new Stack(new App(), 'Ci'), 'GitHub', value).oidcProviderArn).toBe(value);
+  });
+
+  test.each([
+    ['another account', 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com', 'aws account 999999999999, but the stack deploys to aws account 123456789012'],
+    ['another partition', 'arn:aws-cn:iam::123456789012:oidc-provider/token.actions.githubusercontent.com', 'aws-cn account 123456789012, but the stack deploys to aws account 123456789012'],
+  ])('refuses a provider in %s than the stack, which no role of the stack can trust', (_what, value, where) => {
+    expect(() => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', value))
+      .toThrow(`OIDC provider ARN '${value}' is in ${where}: a role can only trust a provider in its own account`);
+  });
+
+  test('checks an ARN built from pseudo parameters, such as an environment-agnostic stack writes', () => {
+    const stack = new Stack(new App(), 'Ci');
+    expect(() => GitHubOidcProvider.fromProviderArn(stack, 'Other', `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/gitlab.com`))
+      .toThrow(/does not belong to issuer 'https:\/\/token\.actions\.githubusercontent\.com'/);
+    const arn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+    expect(GitHubOidcProvider.fromProviderArn(stack, 'GitHub', arn).oidcProviderArn).toBe(arn);
   });
 });

@@ -30,14 +30,14 @@ describe('trust policy size', () => {
     const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region } });
     const role = roleIn(stack, 30, 4096, created as boolean);
     const deployed = trustPolicy(synth(stack), undefined, partition as string);
-    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer)).toBe(iamSize(deployed));
+    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size).toBe(iamSize(deployed));
   });
 
   test('assumes the longest partition and a 12-digit account when the stack has no environment', () => {
     const stack = new Stack(new App(), 'Ci');
     const role = roleIn(stack, 5);
     const longest = trustPolicy(synth(stack), undefined, 'aws-us-gov');
-    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer)).toBe(iamSize(longest));
+    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size).toBe(iamSize(longest));
   });
 
   test('allows a policy of exactly the limit and refuses one character more', () => {
@@ -62,7 +62,7 @@ describe('trust policy size', () => {
     role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(other.roleArn)] }));
     const deployed = trustPolicy(synth(stack), stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId));
     deployed.Statement[2].Principal.AWS = '';
-    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer)).toBe(iamSize(deployed));
+    expect(trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size).toBe(iamSize(deployed));
   });
 
   test.each([
@@ -72,7 +72,7 @@ describe('trust policy size', () => {
     const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.environment(environment)] });
     const deployed = trustPolicy(synth(stack));
-    const size = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer);
+    const size = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
     expect(size).toBe(iamSize(deployed));
     expect(size).toBe(JSON.stringify(deployed).replace(/\s/g, '').length + extra);
   });
@@ -102,6 +102,16 @@ describe('trust policy size', () => {
       expect(warnings(stack => [GitHubSubject.fromString(parameter(stack, 'Subject'))])[0]).toMatch(/which may add any number of characters/);
     });
 
+    test('warn for deploy-time values that users add outside the subjects', () => {
+      const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+      const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.branch('main')] });
+      const other = new iam.Role(stack, 'Other', { assumedBy: new iam.AccountPrincipal(ACCOUNT) });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.ArnPrincipal(other.roleArn)] }));
+      const found = Annotations.fromStack(stack).findWarning('*', WARNING).map(warning => String(warning.entry.data));
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/which may add any number of characters/);
+    });
+
     test('count as empty for the refusal, which is certain', () => {
       const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
       new GitHubActionsRole(stack, 'Role', {
@@ -115,12 +125,12 @@ describe('trust policy size', () => {
   test('counts statements that users add to the policy themselves', () => {
     const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
     const role = roleIn(stack, 1);
-    const before = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer);
+    const before = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
     role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
       principals: [new iam.AccountPrincipal(ACCOUNT)],
     }));
-    const after = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer);
+    const after = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
     expect(after).toBe(iamSize(trustPolicy(synth(stack))));
     expect(after).toBeGreaterThan(before);
   });

@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { literalText } from './iam-strings';
+import { hiddenCharacter, literalText, shown } from './iam-strings';
 
 /**
  * Checks on the names that go into a GitHub Actions token's claims.
@@ -18,10 +18,6 @@ const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 const WILDCARD = /[*?]/;
-// IAM policy documents hold tab, line feed, carriage return and U+0020 to U+00FF only.
-// Within that range, C1 controls, the no-break space and the soft hyphen are invisible
-// or look like something else, so a policy holding them reads differently in review.
-const NOT_PLAIN_IN_A_POLICY = /[^\u0000-\u007e\u00a1-\u00ac\u00ae-\u00ff]/u;
 
 /**
  * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
@@ -134,17 +130,6 @@ export function validateEnvironmentName(name: string): void {
 }
 
 /**
- * Why a name cannot stand in a trust policy as it reads: a character IAM refuses in a
- * policy document, or one that is invisible or changes the direction of the text.
- */
-function hiddenCharacter(name: string): string | undefined {
-  const match = NOT_PLAIN_IN_A_POLICY.exec(name);
-  if (!match) return undefined;
-  return `it contains ${codePoint(match[0])}, which is invisible, changes the direction of the text, or is not allowed in ` +
-    'an IAM policy (policies hold printable Latin-1 characters only), so the trust policy would not read as it matches';
-}
-
-/**
  * A reusable workflow's reference, as in the `job_workflow_ref` claim:
  * `owner/repository/.github/workflows/file.yml@refs/heads/branch` (or `@refs/tags/tag`, or `@<commit SHA>`).
  */
@@ -173,10 +158,12 @@ export function validateJobWorkflowRef(ref: string): void {
     validateRefName('branch', gitRef.slice('refs/heads/'.length));
   } else if (gitRef.startsWith('refs/tags/')) {
     validateRefName('tag', gitRef.slice('refs/tags/'.length));
+  } else if (gitRef.startsWith('refs/pull/')) {
+    validatePullRequestRef(gitRef);
   } else if (!/^[0-9a-f]{40}$/.test(gitRef)) {
     throw new Error(
-      `Invalid job_workflow_ref '${ref}': after '@' give 'refs/heads/<branch>', 'refs/tags/<tag>' ` +
-      'or a full 40-character commit SHA.',
+      `Invalid job_workflow_ref '${ref}': after '@' give 'refs/heads/<branch>', 'refs/tags/<tag>', ` +
+      "'refs/pull/<number>/merge' or a full 40-character commit SHA.",
     );
   }
 }
@@ -201,18 +188,6 @@ export function validatePullRequestRef(ref: string): void {
       "'refs/pull/<number>/merge' (the number may be '*').",
     );
   }
-}
-
-function codePoint(character: string): string {
-  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
-
-/**
- * A name as an error message shows it: characters that would not show, or would
- * reorder the message, written as their code points.
- */
-function shown(name: string): string {
-  return name.replace(new RegExp(NOT_PLAIN_IN_A_POLICY.source, 'gu'), character => `<${codePoint(character)}>`);
 }
 
 /**

@@ -11,6 +11,40 @@ import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
  * `Fn::Join` over `Fn::Split`. Whatever such a value holds then matches only itself.
  */
 
+/**
+ * IAM policy documents hold tab, line feed, carriage return and U+0020 to U+00FF only.
+ * Within that range, C1 controls, the no-break space and the soft hyphen are invisible
+ * or look like something else, so a policy holding them reads differently in review.
+ * (C0 controls are matched by neither: the name checks refuse them with their own message.)
+ */
+const NOT_PLAIN_IN_A_POLICY = /[^\u0000-\u007e\u00a1-\u00ac\u00ae-\u00ff]/u;
+
+/**
+ * Why a text cannot stand in a policy as it reads, if it cannot: a character IAM refuses
+ * in a policy document, or one that is invisible or changes the direction of the text.
+ */
+export function hiddenCharacter(text: string): string | undefined {
+  const match = NOT_PLAIN_IN_A_POLICY.exec(text);
+  if (!match) return undefined;
+  return `it contains ${codePoint(match[0])}, which is invisible, changes the direction of the text, or is not allowed in ` +
+    'an IAM policy (policies hold printable Latin-1 characters only), so the trust policy would not read as it matches';
+}
+
+/**
+ * A text as an error message shows it: characters that would not show, or would
+ * reorder the message, written as their code points.
+ */
+export function shown(text: string): string {
+  return text.replace(new RegExp(NOT_PLAIN_IN_A_POLICY.source, 'gu'), character => `<${codePoint(character)}>`);
+}
+
+function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** CloudFormation's dynamic references, which it fills in after every intrinsic function has run. */
+const DYNAMIC_REFERENCE = '{{resolve:';
+
 /** IAM's escapes, `$` first so that the later ones are not escaped again. */
 const ESCAPES: ReadonlyArray<readonly [string, string]> = [['$', '${$}'], ['*', '${*}'], ['?', '${?}']];
 
@@ -108,6 +142,7 @@ class Replaced implements IResolvable {
 
   public resolve(context: IResolveContext): unknown {
     const resolved = context.resolve(this.inner);
+    assertEscapable(resolved);
     if (typeof resolved === 'string') {
       return replaceEach(resolved, this.replacements);
     }
@@ -129,4 +164,29 @@ class Replaced implements IResolvable {
 export function longestEscaped(value: string, longest: number): number {
   const count = fragmentsOf(value).filter(piece => !isText(piece)).length;
   return count === 0 ? 0 : count * longest * '${$}'.length;
+}
+
+/**
+ * Refuses what escaping cannot make literal: a dynamic reference (CloudFormation fills it
+ * in after `Fn::Split` and `Fn::Join` have run), a list or object where a string goes,
+ * and, for a value already known, characters that a policy would not show as they match.
+ */
+function assertEscapable(resolved: unknown): void {
+  const text = JSON.stringify(resolved) ?? '';
+  if (text.includes(DYNAMIC_REFERENCE)) {
+    throw new Error(
+      `Cannot match ${text} literally: CloudFormation fills in a dynamic reference ('{{resolve:...}}') after the ` +
+      'library has escaped the value, so a \'*\' or \'${...}\' in it would act as a wildcard or policy variable. ' +
+      'Use a parameter instead, such as ssm.StringParameter.valueForStringParameter() for an SSM value.',
+    );
+  }
+  const isIntrinsic = typeof resolved === 'object' && resolved !== null && !Array.isArray(resolved)
+    && Object.keys(resolved).length === 1 && /^(Ref|Fn::[A-Za-z]+)$/.test(Object.keys(resolved)[0]);
+  if (typeof resolved !== 'string' && !isIntrinsic) {
+    throw new Error(`Cannot use ${text} as a name or ARN: it resolves to a list or an object, not a string.`);
+  }
+  const hidden = typeof resolved === 'string' ? hiddenCharacter(resolved) : undefined;
+  if (hidden) {
+    throw new Error(`Cannot use '${shown(resolved as string)}' in a trust policy or grant: ${hidden}.`);
+  }
 }

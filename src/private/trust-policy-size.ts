@@ -15,9 +15,10 @@ import type { GitHubIssuer } from '../issuer';
  * deployed where the stack knows them (the account, the partition of its
  * Region) and at their longest where it does not (partition `aws-us-gov`, a
  * 12-digit account); other deploy-time values (such as a parameter) cannot be
- * known here and count as empty: the role adds their longest length separately.
+ * known here and count as empty. The role adds the longest that those in its subjects
+ * can be; any other is reported as `unknownOutsideSubjects`, of a length that nothing bounds.
  */
-export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): number {
+export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): TrustPolicySize {
   const stack = Stack.of(scope);
   const regionPartition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
   const pseudoParameters: { [name: string]: string } = {
@@ -32,34 +33,51 @@ export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument,
       principal.Federated = providerArn;
     }
   }
-  return Buffer.byteLength(JSON.stringify(substituteIntrinsics(resolved, pseudoParameters)), 'utf8');
+  const unknown = { outsideSubjects: false };
+  const text = JSON.stringify(substituteIntrinsics(resolved, pseudoParameters, unknown, issuer.subjectConditionKey));
+  return { size: Buffer.byteLength(text, 'utf8'), unknownOutsideSubjects: unknown.outsideSubjects };
+}
+
+/**
+ * A trust policy's size with its values known only at deployment counted as empty.
+ */
+export interface TrustPolicySize {
+  readonly size: number;
+  /** Whether values known only at deployment stand elsewhere than in the subjects. */
+  readonly unknownOutsideSubjects: boolean;
 }
 
 function literalOr(value: string, longest: string): string {
   return Token.isUnresolved(value) ? longest : value;
 }
 
-function substituteIntrinsics(value: any, pseudoParameters: { [name: string]: string }): any {
+function substituteIntrinsics(
+  value: any,
+  pseudoParameters: { [name: string]: string },
+  unknown: { outsideSubjects: boolean },
+  subjectKey: string,
+  inSubjects = false,
+): any {
+  const visit = (child: any, subjects = inSubjects) => substituteIntrinsics(child, pseudoParameters, unknown, subjectKey, subjects);
   if (Array.isArray(value)) {
-    return value.map(item => substituteIntrinsics(item, pseudoParameters));
+    return value.map(item => visit(item));
   }
   if (value === null || typeof value !== 'object') {
     return value;
   }
   const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Ref') {
-    return pseudoParameters[value.Ref] ?? '';
-  }
   if (keys.length === 1 && keys[0] === 'Fn::Join' && Array.isArray(value['Fn::Join'][1])) {
     const [separator, parts] = value['Fn::Join'];
-    return (parts as any[]).map(part => String(substituteIntrinsics(part, pseudoParameters))).join(separator);
+    return (parts as any[]).map(part => String(visit(part))).join(separator);
   }
-  if (keys.length === 1 && keys[0].startsWith('Fn::')) {
-    return '';
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+    const pseudo = keys[0] === 'Ref' ? pseudoParameters[value.Ref] : undefined;
+    if (pseudo === undefined && !inSubjects) unknown.outsideSubjects = true;
+    return pseudo ?? '';
   }
   const result: { [key: string]: any } = {};
   for (const key of keys) {
-    result[key] = substituteIntrinsics(value[key], pseudoParameters);
+    result[key] = visit(value[key], inSubjects || key === subjectKey);
   }
   return result;
 }

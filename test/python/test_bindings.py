@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, run_app
 
 REFERENCE_DIR = ROOT / "test-reports" / "cross-language"
-SCENARIOS = ["provider-and-role", "enterprise-import", "reusable-workflow", "ecr-push"]
+SCENARIOS = ["provider-and-role", "enterprise-import", "reusable-workflow", "ecr-push", "deploy-time-values"]
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,13 @@ def test_validation_errors_reach_python_with_their_message(wheel_python):
     assert "Invalid GitHub repository" in errors["any-repository-string"]
     assert "without the 'refs/...' prefix" in errors["refs-prefix"]
     assert "Duplicate OIDC provider" in errors["duplicate-provider"]
+    assert "has a wildcard in '*' before 'repo:octo-org/octo-app'" in errors["wildcard-before-pin"]
+    assert "Invalid environment name 'prod<U+202E>': it contains U+202E" in errors["invisible-character"]
+
+
+def test_deploy_time_values_are_escaped_at_deployment_from_python_too(templates):
+    role = only_resource(templates["deploy-time-values"], "AWS::IAM::Role")
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    text = json.dumps(statement["Condition"]["StringLike"])
+    assert '{"Fn::Join": ["${$}", {"Fn::Split": ["$", {"Ref": "Owner"}]}]}' in text
+    assert '{"Fn::Join": ["%3A", {"Fn::Split": [":", {"Ref": "Environment"}]}]}' in text

@@ -6,7 +6,7 @@ import json
 
 from aws_cdk import App, Stack
 
-from cdk_github_actions_oidc import GitHubOidcProvider, GitHubRepository, GitHubSubject
+from cdk_github_actions_oidc import GitHubClaim, GitHubOidcProvider, GitHubRepository, GitHubSubject
 
 
 def catch(build):
@@ -28,6 +28,10 @@ CASES = {
     "any-repository-string": lambda: GitHubSubject.from_string("repo:octo-org/*"),
     "refs-prefix": lambda: GitHubRepository.of("octo-org", "octo-app").branch("refs/heads/main"),
     "duplicate-provider": duplicate_provider,
+    "wildcard-before-pin": lambda: GitHubSubject.from_claims(
+        [GitHubClaim.any_context(), GitHubClaim.repo(GitHubRepository.of("octo-org", "octo-app"))]
+    ),
+    "invisible-character": lambda: GitHubRepository.of("octo-org", "octo-app").environment("prod\u202e"),
 }
 
 print(json.dumps({name: catch(build) for name, build in CASES.items()}))

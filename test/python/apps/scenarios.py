@@ -5,7 +5,7 @@ Runs inside the fresh virtualenv that test/python/conftest.py makes.
 """
 import json
 
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, CfnParameter, Environment, Fn, Stack
 from aws_cdk import aws_ecr as ecr
 from aws_cdk.assertions import Template
 
@@ -76,11 +76,26 @@ def ecr_push(stack):
     )
 
 
+def deploy_time_values(stack):
+    provider = GitHubOidcProvider.from_account(stack, "GitHub")
+    owner = CfnParameter(stack, "Owner", default="octo-org").value_as_string
+    app = GitHubRepository.of(owner, "octo-app")
+    images = ecr.Repository.from_repository_name(stack, "Images", Fn.import_value("ImagesRepositoryName"))
+    return EcrPushRole(
+        stack,
+        "Push",
+        provider=provider,
+        subjects=[app.tag("v*"), app.environment(CfnParameter(stack, "Environment").value_as_string)],
+        repositories=[images],
+    )
+
+
 SCENARIOS = {
     "provider-and-role": provider_and_role,
     "enterprise-import": enterprise_import,
     "reusable-workflow": reusable_workflow,
     "ecr-push": ecr_push,
+    "deploy-time-values": deploy_time_values,
 }
 
 
