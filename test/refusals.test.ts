@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { App, CfnDynamicReference, CfnDynamicReferenceService, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import {
   EcrPushRole,
@@ -78,6 +78,16 @@ const catalogue: Refusal[] = [
     attempt: () => app.environment('prod\u202e'),
     error: /Invalid environment name 'prod<U\+202E>': it contains U\+202E, which is invisible, changes the direction of the text, or is not allowed in an IAM policy \(policies hold printable Latin-1 characters only\), so the trust policy would not read as it matches\./,
   },
+  {
+    input: 'Ref claim that contradicts the context',
+    attempt: () => GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/heads/main:ref:refs/pull/1/merge'),
+    error: /has the context 'ref:refs\/heads\/main' and the claim 'ref:refs\/pull\/1\/merge': a run on a branch has that ref, so no token could ever match it\./,
+  },
+  {
+    input: 'Dynamic reference in a subject',
+    attempt: () => synthesize(stack => role({ subjects: [app.branch(new CfnDynamicReference(CfnDynamicReferenceService.SSM, '/ci/branch').toString())] }, stack)),
+    error: /Cannot match "\{\{resolve:ssm:\/ci\/branch\}\}" literally: CloudFormation fills in a dynamic reference \('\{\{resolve:\.\.\.\}\}'\) after the library has escaped the value/,
+  },
   { input: 'Malformed reusable workflow reference', attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/deploy.yml@main'), error: /Invalid job_workflow_ref 'octo-org\/shared\/deploy\.yml@main'/ },
   {
     input: 'Reusable workflow outside .github/workflows',
@@ -89,6 +99,11 @@ const catalogue: Refusal[] = [
     input: 'Audience known only at deploy time',
     attempt: () => role({ audience: Lazy.string({ produce: () => 'sts.amazonaws.com' }) }),
     error: /The audience must be known at synth time, not a value resolved at deployment/,
+  },
+  {
+    input: "Audience holding '${' or '{{'",
+    attempt: () => role({ audience: '${token.actions.githubusercontent.com:aud}' }),
+    error: /Invalid audience '\$\{token\.actions\.githubusercontent\.com:aud\}': IAM would read '\$\{\.\.\.\}' as a policy variable/,
   },
   {
     input: 'Subject added after synthesis',
@@ -130,6 +145,11 @@ const catalogue: Refusal[] = [
     input: 'Provider ARN that is not an IAM OIDC provider',
     attempt: () => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'arn:aws:s3:::bucket:oidc-provider/token.actions.githubusercontent.com'),
     error: /Invalid OIDC provider ARN 'arn:aws:s3:::bucket:oidc-provider\/token\.actions\.githubusercontent\.com': an IAM OIDC provider's ARN is 'arn:<partition>:iam::<12-digit account>:oidc-provider\/token\.actions\.githubusercontent\.com'/,
+  },
+  {
+    input: 'Provider ARN in another account or partition',
+    attempt: () => GitHubOidcProvider.fromProviderArn(newStack(), 'GitHub', 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'),
+    error: /is in aws account 999999999999, but the stack deploys to aws account 123456789012: a role can only trust a provider in its own account/,
   },
   {
     input: 'Provider ARN of another issuer',
