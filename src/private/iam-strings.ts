@@ -49,6 +49,15 @@ const DYNAMIC_REFERENCE = '{{resolve:';
 const ESCAPES: ReadonlyArray<readonly [string, string]> = [['$', '${$}'], ['*', '${*}'], ['?', '${?}']];
 
 /**
+ * What a deploy-time value goes through: IAM's escapes, then `{{` broken up, because
+ * CloudFormation resolves a dynamic reference (`{{resolve:...}}`) even where intrinsic
+ * functions produced it — after the escaping — so a parameter holding one could bring in
+ * an unescaped value. No GitHub claim holds `{{resolve:`; a value with `{{` matches `{${`
+ * in its place instead, failing closed.
+ */
+const DEPLOY_TIME_ESCAPES: ReadonlyArray<readonly [string, string]> = [...ESCAPES, ['{{', '{${$}{']];
+
+/**
  * The pieces of a string: literal text, and the tokens that stand for values known only later.
  */
 export function fragmentsOf(value: string): Array<string | IResolvable> {
@@ -105,7 +114,7 @@ export function likePattern(value: string, wildcards: boolean): string {
 /**
  * The same value with each deploy-time part escaped, except the parts `keep` accepts.
  */
-export function escapeDeployTimeParts(value: string, keep: (token: IResolvable) => boolean = () => false): string {
+export function escapeDeployTimeParts(value: string, keep: (token: IResolvable) => boolean): string {
   return fragmentsOf(value)
     .map(piece => isText(piece) ? piece : keep(piece) ? Token.asString(piece) : literalAtDeployment(piece))
     .join('');
@@ -121,7 +130,7 @@ export function replaceAtDeployment(value: string, character: string, replacemen
 }
 
 function literalAtDeployment(token: IResolvable): string {
-  return Token.asString(new Replaced(token, ESCAPES));
+  return Token.asString(new Replaced(token, DEPLOY_TIME_ESCAPES));
 }
 
 function isText(piece: string | IResolvable): piece is string {
