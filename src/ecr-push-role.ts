@@ -2,9 +2,9 @@ import { Arn, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { arnAtSynth, isPseudoParameter } from './private/arns';
+import { arnAtSynth, isPseudoParameter, knownPartitionAndAccount, REGION } from './private/arns';
 import { rejectWildcardNextToToken } from './private/github-names';
-import { escapeDeployTimeParts } from './private/iam-strings';
+import { assertNoDynamicReference, escapeDeployTimeParts } from './private/iam-strings';
 import { ACTIONS, renderWorkflowDocument, WorkflowStep } from './private/workflow-document';
 import { GitHubActionsRole, GitHubActionsRoleProps } from './role';
 import { GitHubWorkflowOptions } from './workflow';
@@ -176,9 +176,10 @@ function validateRepositories(scope: Construct, repositories: ecr.IRepository[])
       );
     }
     const arn = repository.repositoryArn;
+    assertNoDynamicReference(`ECR repository ARN (${repository.node.path})`, arn);
     const known = arnAtSynth(scope, arn);
     if (known !== undefined) {
-      validateRepositoryArn(repository, arn, known, name);
+      validateRepositoryArn(scope, repository, arn, known, name);
     } else {
       rejectWildcardNextToToken('ECR repository ARN', arn);
     }
@@ -190,17 +191,24 @@ function validateRepositories(scope: Construct, repositories: ecr.IRepository[])
  * An ARN known at synth time must name exactly one repository: the one named, in one
  * Region and account, with no wildcard that would widen the grant.
  */
-function validateRepositoryArn(repository: ecr.IRepository, arn: string, known: string, name: string | undefined): void {
+function validateRepositoryArn(scope: Construct, repository: ecr.IRepository, arn: string, known: string, name: string | undefined): void {
   const parts = /^arn:aws(?:-[a-z]+)*:/.test(known) ? Arn.split(known, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
   const arnName = parts?.resourceName ?? '';
   const exact = parts !== undefined && parts.service === 'ecr' && parts.resource === 'repository'
-    && /^\d{12}$/.test(parts.account ?? '') && /^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(parts.region ?? '')
+    && /^\d{12}$/.test(parts.account ?? '') && REGION.test(parts.region ?? '')
     && ECR_REPOSITORY_NAME.test(arnName);
   if (!exact) {
     throw new Error(
       `Invalid ECR repository ARN '${arn}' (${repository.node.path}): use ` +
       "'arn:<partition>:ecr:<region>:<12-digit account>:repository/<name>' for one repository, without wildcards, " +
       'so that the role may push to that repository and no other.',
+    );
+  }
+  const partition = knownPartitionAndAccount(scope).partition;
+  if (partition !== undefined && parts.partition !== partition) {
+    throw new Error(
+      `ECR repository ARN '${arn}' (${repository.node.path}) is in partition ${parts.partition}, but the stack deploys to ` +
+      `${partition}: the grant could never apply. Give the repository's ARN in the stack's partition.`,
     );
   }
   if (name !== undefined && name !== arnName) {

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
 import { arnAtSynth, knownPartitionAndAccount } from './private/arns';
+import { assertNoDynamicReference, fragmentsOf, hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 
 /**
@@ -113,9 +114,15 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
     options: GitHubOidcProviderImportOptions = {},
   ): IGitHubOidcProvider {
     const issuer = options.issuer ?? GitHubIssuer.GITHUB_COM;
+    assertNoDynamicReference('OIDC provider ARN', providerArn);
     const known = arnAtSynth(scope, providerArn);
     if (known !== undefined) {
       validateProviderArn(scope, providerArn, known, issuer);
+    } else {
+      // Where only the account or partition is known at deployment, the provider's name may still be known.
+      const last = fragmentsOf(providerArn).slice(-1)[0];
+      const name = typeof last === 'string' ? /:oidc-provider\/(.*)$/.exec(last)?.[1] : undefined;
+      if (name !== undefined && name !== issuer.hostAndPath) throw wrongIssuer(providerArn, issuer);
     }
     return new ImportedGitHubOidcProvider(scope, id, providerArn, issuer);
   }
@@ -194,13 +201,7 @@ function validateProviderArn(scope: IConstruct, providerArn: string, known: stri
     );
   }
   const [, partition, account, name] = match;
-  if (name !== issuer.hostAndPath) {
-    throw new Error(
-      `OIDC provider ARN '${providerArn}' does not belong to issuer '${issuer.url}': ` +
-      `its name must be '${issuer.hostAndPath}' (ARN ending ':oidc-provider/${issuer.hostAndPath}'). ` +
-      'Pass the ARN of the provider for this issuer, or the matching `issuer` option.',
-    );
-  }
+  if (name !== issuer.hostAndPath) throw wrongIssuer(providerArn, issuer);
   const stack = knownPartitionAndAccount(scope);
   if ((stack.account !== undefined && account !== stack.account) || (stack.partition !== undefined && partition !== stack.partition)) {
     throw new Error(
@@ -209,6 +210,14 @@ function validateProviderArn(scope: IConstruct, providerArn: string, known: stri
       'account, so no token would ever be admitted. Use GitHubOidcProvider.fromAccount() for the provider of the stack\'s account.',
     );
   }
+}
+
+function wrongIssuer(providerArn: string, issuer: GitHubIssuer): Error {
+  return new Error(
+    `OIDC provider ARN '${providerArn}' does not belong to issuer '${issuer.url}': ` +
+    `its name must be '${issuer.hostAndPath}' (ARN ending ':oidc-provider/${issuer.hostAndPath}'). ` +
+    'Pass the ARN of the provider for this issuer, or the matching `issuer` option.',
+  );
 }
 
 function validateAudiences(audiences: string[]): string[] {
@@ -220,8 +229,10 @@ function validateAudiences(audiences: string[]): string[] {
   }
   for (const audience of audiences) {
     if (Token.isUnresolved(audience)) continue;
-    if (audience.length === 0 || audience.length > 255 || /\s/.test(audience)) {
-      throw new Error(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as '${DEFAULT_AUDIENCE}'.`);
+    if (audience.length === 0 || audience.length > 255 || /\s/.test(audience) || hiddenCharacter(audience)) {
+      throw new Error(
+        `Invalid audience '${audience}': an audience is 1-255 printable characters without spaces, such as '${DEFAULT_AUDIENCE}'.`,
+      );
     }
   }
   const duplicate = audiences.find((audience, index) => audiences.indexOf(audience) !== index);

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { everyContextUnions } from './private/breadth';
+import { hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
@@ -329,8 +330,10 @@ function validateAudience(provider: IGitHubOidcProvider, audience: string): void
       `Pass the audience as a literal string, such as '${DEFAULT_AUDIENCE}'.`,
     );
   }
-  if (audience.length === 0 || audience.length > 255 || /\s/.test(audience)) {
-    throw new Error(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as '${DEFAULT_AUDIENCE}'.`);
+  if (audience.length === 0 || audience.length > 255 || /\s/.test(audience) || hiddenCharacter(audience)) {
+    throw new Error(
+      `Invalid audience '${audience}': an audience is 1-255 printable characters without spaces, such as '${DEFAULT_AUDIENCE}'.`,
+    );
   }
   if (audience.includes('${') || audience.includes('{{')) {
     throw new Error(

@@ -11,7 +11,7 @@ import {
   validateRefName,
   validateRepositoryName,
 } from './private/github-names';
-import { hasDeployTimeValue, longestEscaped, replaceAtDeployment } from './private/iam-strings';
+import { assertNoDynamicReference, hasDeployTimeValue, longestEscaped, replaceAtDeployment } from './private/iam-strings';
 
 // The longest GitHub allows each value to be, for the trust policy's size at deployment.
 const LONGEST = { owner: 60, repository: 100, id: 20, refName: 255, environment: 255, ref: 266, jobWorkflowRef: 1024 };
@@ -443,6 +443,7 @@ export class GitHubSubject {
   public readonly claims: GitHubClaim[];
 
   private constructor(value: string, isPattern: boolean, claims: GitHubClaim[]) {
+    assertNoDynamicReference('subject', value);
     this.value = value;
     this.isPattern = isPattern;
     this.claims = claims;
@@ -572,8 +573,10 @@ function parseClaims(subject: string): GitHubClaim[] {
     } else if (Object.prototype.hasOwnProperty.call(CLAIMS_WITH_VALUES, key) && i + 1 < parts.length) {
       claims.push(CLAIMS_WITH_VALUES[key](parts[++i], claims));
     } else {
+      const colon = claims[claims.length - 1]?._traits.context?.kind === 'environment'
+        ? " (a ':' in an environment name is written '%3A', as GitHub writes it)" : '';
       throw new Error(
-        `Invalid subject '${subject}': cannot read the part '${key}'. Subjects are built from ` +
+        `Invalid subject '${subject}': cannot read the part '${key}'${colon}. Subjects are built from ` +
         `${Object.keys(CLAIMS_WITH_VALUES).map(k => `'${k}:<value>'`).join(', ')}, 'pull_request' and a final '*', ` +
         "such as 'repo:octo-org/octo-app:ref:refs/heads/main'.",
       );

@@ -1,5 +1,4 @@
 import { Aws, CfnDynamicReference, CfnDynamicReferenceService, CfnParameter, Fn, Lazy, Stack, Token as CdkToken } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -152,19 +151,67 @@ describe('a value known only at deployment matches only itself, whatever it hold
   ])('refuses %s, which CloudFormation fills in after the escaping', (_what, value) => {
     const stack = newStack();
     roleWith(stack, [app.branch(value())]);
-    expect(() => synth(stack)).toThrow(/CloudFormation fills in a dynamic reference \('\{\{resolve:\.\.\.\}\}'\) after the library has escaped the value/);
+    expect(() => synth(stack)).toThrow(/CloudFormation fills in a dynamic reference \('\{\{resolve\.\.\.\}\}'\) after the library has escaped the value/);
   });
 
-  test('refuses a value that resolves to a list, which Fn::Split cannot take', () => {
+  test.each([
+    ['a literal dynamic reference next to a parameter in a repository name', (v: string) => GitHubRepository.of('octo-org', `${v}{{resolve:ssm:/ci/repo}}`).branch('main'), /Invalid GitHub repository name '.*': its known part holds '\{'/],
+    ['a literal dynamic reference next to a pseudo parameter in a branch', () => app.branch(`${Aws.REGION}-{{resolve:ssm:/ci/branch}}`), /Invalid branch name '.*': its known part holds ':'/],
+    ['a literal dynamic reference in a reusable workflow ref', (v: string) => GitHubClaim.jobWorkflowRef(`${v}/shared/.github/workflows/deploy.yml@{{resolve:ssm:/ci/ref}}`), /Invalid job_workflow_ref '.*': its known part holds ':'/],
+    ['a literal dynamic reference in a whole subject', (v: string) => GitHubSubject.fromString(`repo:octo-org/octo-app:ref:refs/heads/${v}{{resolve:ssm:/x}}`), /Invalid subject '.*': it holds a CloudFormation dynamic reference/],
+    ['a refs/ prefix before a parameter', (v: string) => app.tag(`refs/tags/${v}`), /Invalid tag name '.*': give the tag name without the 'refs\/\.\.\.' prefix/],
+    ['a character git refuses next to a parameter', (v: string) => app.branch(`${v}~1`), /Invalid branch name '.*': its known part holds '~'/],
+    ['an invisible character next to a parameter', (v: string) => app.environment(`${v}\u202e`), /Invalid environment name '.*<U\+202E>': it contains U\+202E/],
+    ['a letter next to a parameter in an ID', (v: string) => GitHubClaim.repositoryId(`${v}x`), /Invalid GitHub repository ID '.*': its known part holds 'x'/],
+  ])('refuses %s', (_what, build, error) => {
     const stack = newStack();
-    roleWith(stack, [app.branch(CdkToken.asString(Lazy.list({ produce: () => ['a', 'b'] })))]);
-    expect(() => synth(stack)).toThrow(/Cannot use \["a","b"\] as a name or ARN: it resolves to a list or an object, not a string\./);
+    expect(() => build(new CfnParameter(stack, 'Value').valueAsString)).toThrow(error);
+  });
+
+  test.each([
+    ['a literal list', () => CdkToken.asString(Lazy.list({ produce: () => ['a', 'b'] }))],
+    ['the Availability Zones', () => CdkToken.asString(Fn.getAzs())],
+  ])('refuses a value that resolves to a list (%s), which Fn::Split cannot take', (_what, value) => {
+    const stack = newStack();
+    roleWith(stack, [app.branch(value())]);
+    expect(() => synth(stack)).toThrow(/as a name or ARN: it resolves to a list or an object, not a string\./);
+  });
+
+  test('refuses a list parameter, which Fn::Split cannot take', () => {
+    const stack = newStack();
+    const list = new CfnParameter(stack, 'Branches', { type: 'CommaDelimitedList' });
+    roleWith(stack, [app.branch(CdkToken.asString(list.value))]);
+    expect(() => synth(stack)).toThrow(/Cannot use \{"Ref":"Branches"\} as a name or ARN: it resolves to a list/);
+  });
+
+  test('takes a number known at synth time as an ID', () => {
+    const stack = newStack();
+    roleWith(stack, [GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1234567', repositoryId: CdkToken.asString(Lazy.number({ produce: () => 89012345 })) }).branch('main')]);
+    expectVerdicts(trustPolicy(synth(stack)), [{ sub: 'repo:octo-org@1234567/octo-app@89012345:ref:refs/heads/main' }], [{ sub: MAIN }]);
+  });
+
+  test('keeps a pattern and a literal subject whose texts are the same', () => {
+    const stack = newStack();
+    const prefix = new CfnParameter(stack, 'Prefix').valueAsString;
+    roleWith(stack, [GitHubSubject.fromString(`repo:octo-org/octo-app:ref:refs/heads/${prefix}*`), app.branch(`${prefix}*`)]);
+    expectVerdicts(
+      trustPolicy(synth(stack), undefined, 'aws', { Prefix: 'release-' }),
+      [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/release-*' }, { sub: 'repo:octo-org/octo-app:ref:refs/heads/release-1' }],
+      [{ sub: 'repo:octo-org/octo-app:ref:refs/heads/main' }],
+    );
   });
 
   test('refuses a value resolved at synth time that holds a character a policy would not show', () => {
     const stack = newStack();
     roleWith(stack, [app.environment(Lazy.string({ produce: () => 'prod\u202e' }))]);
     expect(() => synth(stack)).toThrow(/Cannot use 'prod<U\+202E>' in a trust policy or grant: it contains U\+202E/);
+  });
+
+  test.each(['sts.amazonaws.com\u202e', 'sts.amazonaws.com\u00ad'])('refuses an audience with a hidden character', audience => {
+    const stack = newStack();
+    expect(() => new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.branch('main')], audience }))
+      .toThrow(/an audience is 1-255 printable characters without spaces/);
+    expect(() => new GitHubOidcProvider(stack, 'GitHub', { audiences: [audience] })).toThrow(/an audience is 1-255 printable characters without spaces/);
   });
 
   test.each(['${token.actions.githubusercontent.com:aud}', '{{resolve:ssm:/ci/audience}}'])('refuses the literal audience %s', audience => {
@@ -308,6 +355,27 @@ describe('EcrPushRole grants on exactly the repositories listed', () => {
     }
   });
 
+  test('refuses a dynamic reference written in an ARN', () => {
+    const stack = newStack();
+    const region = new CfnParameter(stack, 'Region').valueAsString;
+    expect(() => pushRole(stack, ecr.Repository.fromRepositoryAttributes(stack, 'Images', {
+      repositoryName: 'octo-app',
+      repositoryArn: `arn:aws:ecr:${region}:123456789012:repository/{{resolve:ssm:/ci/repo}}`,
+    }))).toThrow(/Invalid ECR repository ARN \(Ci\/Images\) '.*': it holds a CloudFormation dynamic reference/);
+  });
+
+  test('refuses an ARN of another partition than the stack, whose grant could never apply', () => {
+    const stack = new Stack(undefined, 'Ci', { env: { account: ACCOUNT, region: 'cn-north-1' } });
+    expect(() => pushRole(stack, ecr.Repository.fromRepositoryArn(stack, 'Images', repositoryArn('octo-app'))))
+      .toThrow(/is in partition aws, but the stack deploys to aws-cn: the grant could never apply/);
+  });
+
+  test('takes repositories in partitions whose Region names are longer, such as the European Sovereign Cloud', () => {
+    const stack = new Stack(undefined, 'Ci', { env: { account: ACCOUNT, region: 'eusc-de-east-1' } });
+    const role = pushRole(stack, ecr.Repository.fromRepositoryName(stack, 'Images', 'octo-app'));
+    expect(role.repositories).toHaveLength(1);
+  });
+
   test('refuses a wildcard written next to a deploy-time value in an ARN', () => {
     const stack = newStack();
     const account = new CfnParameter(stack, 'Account').valueAsString;
@@ -428,6 +496,11 @@ describe('bad input refused at synth time', () => {
     expect(GitHubSubject.fromString('repo:octo-org/octo-app:environment:preview:ref:refs/pull/1/merge').claims).toHaveLength(3);
     expect(GitHubClaim.jobWorkflowRef('octo-org/octo-app/.github/workflows/deploy.yml@refs/pull/5/merge').text)
       .toBe('job_workflow_ref:octo-org/octo-app/.github/workflows/deploy.yml@refs/pull/5/merge');
+  });
+
+  test('says how to write a colon in an environment name', () => {
+    expect(() => GitHubSubject.fromString('repo:octo-org/octo-app:environment:prod:eu'))
+      .toThrow(/cannot read the part 'eu' \(a ':' in an environment name is written '%3A', as GitHub writes it\)/);
   });
 
   test('agreeing IDs are accepted', () => {

@@ -78,7 +78,7 @@ describe('GitHubOidcProvider', () => {
       [['sts.amazonaws.com', 'sts.amazonaws.com'], /Audience 'sts.amazonaws.com' is listed twice/],
       [['has space'], /Invalid audience 'has space'/],
       [[''], /Invalid audience ''/],
-      [['a'.repeat(256)], /Invalid audience 'a{256}': an audience is 1-255 characters without spaces/],
+      [['a'.repeat(256)], /Invalid audience 'a{256}': an audience is 1-255 printable characters without spaces/],
       [Array.from({ length: 101 }, (_, i) => `audience-${i}`), /needs 1 to 100 audiences, got 101: leave 'audiences' unset for the default \['sts.amazonaws.com'\]/],
     ])('audiences %p', (audiences, message) => {
       expect(() => new GitHubOidcProvider(newStack(), 'GitHub', { audiences })).toThrow(message);
@@ -221,6 +221,8 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
     const stack = new Stack(new App(), 'Ci');
     expect(() => GitHubOidcProvider.fromProviderArn(stack, 'Other', `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/gitlab.com`))
       .toThrow(/does not belong to issuer 'https:\/\/token\.actions\.githubusercontent\.com'/);
+    expect(() => GitHubOidcProvider.fromProviderArn(stack, 'Third', `arn:aws:iam::${new CfnParameter(stack, 'Account').valueAsString}:oidc-provider/gitlab.com`))
+      .toThrow(/does not belong to issuer/);
     const arn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
     expect(GitHubOidcProvider.fromProviderArn(stack, 'GitHub', arn).oidcProviderArn).toBe(arn);
   });

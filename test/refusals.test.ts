@@ -86,7 +86,7 @@ const catalogue: Refusal[] = [
   {
     input: 'Dynamic reference in a subject',
     attempt: () => synthesize(stack => role({ subjects: [app.branch(new CfnDynamicReference(CfnDynamicReferenceService.SSM, '/ci/branch').toString())] }, stack)),
-    error: /Cannot match "\{\{resolve:ssm:\/ci\/branch\}\}" literally: CloudFormation fills in a dynamic reference \('\{\{resolve:\.\.\.\}\}'\) after the library has escaped the value/,
+    error: /Cannot match "\{\{resolve:ssm:\/ci\/branch\}\}" literally: CloudFormation fills in a dynamic reference \('\{\{resolve\.\.\.\}\}'\) after the library has escaped the value/,
   },
   { input: 'Malformed reusable workflow reference', attempt: () => GitHubClaim.jobWorkflowRef('octo-org/shared/deploy.yml@main'), error: /Invalid job_workflow_ref 'octo-org\/shared\/deploy\.yml@main'/ },
   {

@@ -299,6 +299,6 @@ describe('GitHubActionsRole refuses', () => {
 
   test.each(['two words', '', 'a'.repeat(256)])('the malformed audience %p', audience => {
     expect(() => roleIn(newStack(), [app.branch('main')], { audience }))
-      .toThrow(`Invalid audience '${audience}': an audience is 1-255 characters without spaces, such as 'sts.amazonaws.com'.`);
+      .toThrow(`Invalid audience '${audience}': an audience is 1-255 printable characters without spaces, such as 'sts.amazonaws.com'.`);
   });
 });

@@ -3,6 +3,9 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { fragmentsOf } from './iam-strings';
 
+/** An AWS Region code, such as `us-east-1` or `eusc-de-east-1`. */
+export const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d+$/;
+
 /**
  * An ARN as far as it can be known at synth time: pseudo parameters (partition, Region,
  * account, URL suffix) filled in with the stack's values, or with a sample where the

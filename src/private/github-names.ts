@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { hiddenCharacter, literalText, shown } from './iam-strings';
+import { fragmentsOf, hiddenCharacter, literalText, shown } from './iam-strings';
 
 /**
  * Checks on the names that go into a GitHub Actions token's claims.
@@ -18,6 +18,8 @@ const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 const WILDCARD = /[*?]/;
+// What git refuses in a ref name, one character at a time (and ':' separates a subject's claims).
+const REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:[\\]/;
 
 /**
  * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
@@ -28,7 +30,7 @@ export function hasWildcard(value: string): boolean {
 
 export function validateOwner(owner: string): void {
   rejectWildcard('owner', owner);
-  if (Token.isUnresolved(owner)) return;
+  if (Token.isUnresolved(owner)) return validateLiteralParts('GitHub owner', owner, /[^A-Za-z0-9_-]/);
   const match = OWNER.exec(owner);
   if (!match || match[1].length > 39) {
     throw new Error(
@@ -41,7 +43,7 @@ export function validateOwner(owner: string): void {
 
 export function validateRepositoryName(name: string): void {
   rejectWildcard('repository', name);
-  if (Token.isUnresolved(name)) return;
+  if (Token.isUnresolved(name)) return validateLiteralParts('GitHub repository name', name, /[^A-Za-z0-9._-]/);
   if (name.includes('/')) {
     throw new Error(
       `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
@@ -61,7 +63,7 @@ export function validateRepositoryName(name: string): void {
 
 export function validateNumericId(what: string, id: string): void {
   rejectWildcard(what, id);
-  if (Token.isUnresolved(id)) return;
+  if (Token.isUnresolved(id)) return validateLiteralParts(`GitHub ${what}`, id, /[^0-9]/);
   if (!NUMERIC_ID.test(id)) {
     throw new Error(
       `Invalid GitHub ${what} '${id}': IDs are positive whole numbers, such as the 'id' field that ` +
@@ -75,8 +77,15 @@ export function validateNumericId(what: string, id: string): void {
  * with `*` and `?` allowed as IAM wildcards.
  */
 export function validateRefName(kind: 'branch' | 'tag', name: string): void {
-  if (Token.isUnresolved(name)) return;
   const prefix = kind === 'branch' ? 'refs/heads/' : 'refs/tags/';
+  if (Token.isUnresolved(name)) {
+    validateLiteralParts(`${kind} name`, name, REF_FORBIDDEN);
+    const first = fragmentsOf(name)[0];
+    if (typeof first === 'string' && first.startsWith('refs/')) {
+      throw new Error(`Invalid ${kind} name '${name}': give the ${kind} name without the 'refs/...' prefix; the '${prefix}' part is added for you.`);
+    }
+    return;
+  }
   if (name.startsWith('refs/')) {
     throw new Error(
       `Invalid ${kind} name '${name}': give the ${kind} name without the 'refs/...' prefix ` +
@@ -113,7 +122,7 @@ function refNameProblem(name: string): string | undefined {
 }
 
 export function validateEnvironmentName(name: string): void {
-  if (Token.isUnresolved(name)) return;
+  if (Token.isUnresolved(name)) return validateLiteralParts('environment name', name, CONTROL_CHARACTER);
   if (name.length === 0 || name.length > 255) {
     throw new Error(`Invalid environment name '${name}': environment names are 1-255 characters.`);
   }
@@ -136,7 +145,11 @@ export function validateEnvironmentName(name: string): void {
 export function validateJobWorkflowRef(ref: string): void {
   if (Token.isUnresolved(ref)) {
     rejectWildcardNextToToken('job_workflow_ref', ref);
-    return;
+    return validateLiteralParts('job_workflow_ref', ref, REF_FORBIDDEN);
+  }
+  const hidden = hiddenCharacter(ref);
+  if (hidden) {
+    throw new Error(`Invalid job_workflow_ref '${shown(ref)}': ${hidden}.`);
   }
   const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^/@]+\.ya?ml)@(.+)$/.exec(ref);
   if (!match) {
@@ -199,6 +212,23 @@ export function rejectWildcardNextToToken(what: string, value: string): void {
     throw new Error(
       `Invalid ${what} '${value}': it mixes a wildcard with a value known only at deployment, so where the wildcard ` +
       'falls cannot be checked. Give the whole value at synth time, or leave the wildcard out.',
+    );
+  }
+}
+
+/**
+ * The literal parts of a value that is partly known only at deployment: none of their
+ * characters may be one the value can never hold (for a ':' could start a dynamic
+ * reference or another claim), or one a policy would not show as it matches.
+ */
+function validateLiteralParts(what: string, value: string, forbidden: RegExp): void {
+  const text = literalText(value);
+  const bad = forbidden.exec(text)?.[0];
+  const hidden = hiddenCharacter(text);
+  if (bad !== undefined || hidden) {
+    throw new Error(
+      `Invalid ${what} '${shown(value)}': ` + (hidden ?? `its known part holds '${shown(bad!)}', which no ${what} can hold`) +
+      '. Give the value whole as a parameter, or only characters it may hold around one.',
     );
   }
 }

@@ -1,4 +1,4 @@
-import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnParameter, IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 
 /**
  * How a value becomes an IAM string that matches exactly what it says.
@@ -43,7 +43,24 @@ function codePoint(character: string): string {
 }
 
 /** CloudFormation's dynamic references, which it fills in after every intrinsic function has run. */
-const DYNAMIC_REFERENCE = '{{resolve:';
+const DYNAMIC_REFERENCE = '{{resolve';
+
+/** Intrinsic functions whose value is a list, not a string. */
+const LIST_FUNCTIONS = ['Fn::GetAZs', 'Fn::Split', 'Fn::Cidr'];
+
+/**
+ * Refuses a dynamic reference written in the known text of a value: CloudFormation would
+ * fill it in at deployment, unescaped, whatever the library made of the text around it.
+ */
+export function assertNoDynamicReference(what: string, value: string): void {
+  if (literalText(value).includes(DYNAMIC_REFERENCE)) {
+    throw new Error(
+      `Invalid ${what} '${value}': it holds a CloudFormation dynamic reference ('{{resolve...}}'), which CloudFormation ` +
+      "fills in at deployment without escaping, so a '*' or '${...}' in it would act as a wildcard or policy variable. " +
+      'Use a parameter instead, such as ssm.StringParameter.valueForStringParameter() for an SSM value.',
+    );
+  }
+}
 
 /** IAM's escapes, `$` first so that the later ones are not escaped again. */
 const ESCAPES: ReadonlyArray<readonly [string, string]> = [['$', '${$}'], ['*', '${*}'], ['?', '${?}']];
@@ -150,8 +167,9 @@ class Replaced implements IResolvable {
   ) {}
 
   public resolve(context: IResolveContext): unknown {
-    const resolved = context.resolve(this.inner);
-    assertEscapable(resolved);
+    const value = context.resolve(this.inner);
+    const resolved = typeof value === 'number' ? String(value) : value;
+    assertEscapable(resolved, context);
     if (typeof resolved === 'string') {
       return replaceEach(resolved, this.replacements);
     }
@@ -180,17 +198,19 @@ export function longestEscaped(value: string, longest: number): number {
  * in after `Fn::Split` and `Fn::Join` have run), a list or object where a string goes,
  * and, for a value already known, characters that a policy would not show as they match.
  */
-function assertEscapable(resolved: unknown): void {
+function assertEscapable(resolved: unknown, context: IResolveContext): void {
   const text = JSON.stringify(resolved) ?? '';
   if (text.includes(DYNAMIC_REFERENCE)) {
     throw new Error(
-      `Cannot match ${text} literally: CloudFormation fills in a dynamic reference ('{{resolve:...}}') after the ` +
+      `Cannot match ${text} literally: CloudFormation fills in a dynamic reference ('{{resolve...}}') after the ` +
       'library has escaped the value, so a \'*\' or \'${...}\' in it would act as a wildcard or policy variable. ' +
       'Use a parameter instead, such as ssm.StringParameter.valueForStringParameter() for an SSM value.',
     );
   }
-  const isIntrinsic = typeof resolved === 'object' && resolved !== null && !Array.isArray(resolved)
-    && Object.keys(resolved).length === 1 && /^(Ref|Fn::[A-Za-z]+)$/.test(Object.keys(resolved)[0]);
+  const key = typeof resolved === 'object' && resolved !== null && !Array.isArray(resolved) && Object.keys(resolved).length === 1
+    ? Object.keys(resolved)[0] : undefined;
+  const isIntrinsic = key !== undefined && /^(Ref|Fn::[A-Za-z]+)$/.test(key) && !LIST_FUNCTIONS.includes(key)
+    && !isListParameter(context, (resolved as { Ref?: unknown }).Ref);
   if (typeof resolved !== 'string' && !isIntrinsic) {
     throw new Error(`Cannot use ${text} as a name or ARN: it resolves to a list or an object, not a string.`);
   }
@@ -198,4 +218,14 @@ function assertEscapable(resolved: unknown): void {
   if (hidden) {
     throw new Error(`Cannot use '${shown(resolved as string)}' in a trust policy or grant: ${hidden}.`);
   }
+}
+
+/**
+ * Whether a `Ref` names a parameter whose value is a list (`CommaDelimitedList`, `List<...>`).
+ */
+function isListParameter(context: IResolveContext, ref: unknown): boolean {
+  if (typeof ref !== 'string') return false;
+  const stack = Stack.of(context.scope);
+  return stack.node.findAll().some(construct => construct instanceof CfnParameter
+    && stack.resolve(construct.logicalId) === ref && /List/.test(construct.type));
 }

@@ -51,7 +51,7 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    * Adds a subject; returns false when it was already trusted.
    */
   public addSubject(subject: GitHubSubject): boolean {
-    if (this.trusted.some(s => s.value === subject.value)) return false;
+    if (this.trusted.some(s => s.value === subject.value && s.isPattern === subject.isPattern)) return false;
     if (this.rendered) {
       throw new Error(
         `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +

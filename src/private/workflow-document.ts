@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GitHubSubject } from '../subject';
 import type { GitHubWorkflowOptions } from '../workflow';
+import { REGION } from './arns';
 import { toYaml } from './yaml';
 
 /**
@@ -112,7 +113,7 @@ function workflowRegion(role: IConstruct, options: GitHubWorkflowOptions): strin
       "Pass one, as in renderWorkflow({ region: 'eu-west-1' }), or give the stack an env.",
     );
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+  if (!REGION.test(region)) {
     throw new Error(`Invalid AWS Region '${region}': use a Region code such as 'us-east-1'.`);
   }
   return region;
