@@ -10,6 +10,7 @@ import {
   GitHubRepository,
   GitHubSubject,
 } from '../src';
+import * as fc from 'fast-check';
 import { admits, allowsAction, Token } from './oracle';
 import { ACCOUNT, deployedValue, newStack, synth, trustPolicy } from './util';
 
@@ -17,6 +18,8 @@ import { ACCOUNT, deployedValue, newStack, synth, trustPolicy } from './util';
 // someone else controls gets, and which real token GitHub sends for what the user meant.
 
 const app = GitHubRepository.of('octo-org', 'octo-app');
+const SEED = Number(process.env.FC_SEED ?? 20261126);
+const RUNS = Math.min(Number(process.env.FC_RUNS ?? 200), 200);
 const MAIN = 'repo:octo-org/octo-app:ref:refs/heads/main';
 const EVIL = 'repo:evil-org/evil-app:ref:refs/heads/main';
 
@@ -103,6 +106,30 @@ describe('a value known only at deployment matches only itself, whatever it hold
         .filter(sub => sub !== meant);
       expectVerdicts(policy, [{ sub: meant }], others.map(sub => ({ sub })));
     }
+  });
+
+  test('property: any value made of the characters IAM and CloudFormation treat specially matches only itself', () => {
+    // Generated values, not imagined ones: strings over an alphabet of every character that
+    // means something to IAM, CloudFormation or GitHub's subject format, in every place.
+    const alphabet = fc.constantFrom('$', '{', '}', '*', '?', ':', '/', '%', '3', 'A', 'a', '-', '.', '@', '\\', '"', ' ');
+    const value = fc.array(alphabet, { minLength: 1, maxLength: 12 }).map(chars => chars.join(''));
+    const templates = Object.keys(places).map(place => {
+      const stack = newStack();
+      roleWith(stack, [places[place].build(new CfnParameter(stack, 'Value').valueAsString)]);
+      return { place, template: synth(stack) };
+    });
+    let verdicts = 0;
+    fc.assert(fc.property(value, value, (deployed, other) => {
+      fc.pre(!deployed.includes('{{') && deployed !== other);
+      for (const { place, template } of templates) {
+        const policy = trustPolicy(template, undefined, 'aws', { Value: deployed });
+        const sub = places[place].sub;
+        if (!admits(policy, { sub: sub(deployed) }) || (sub(other) !== sub(deployed) && admits(policy, { sub: sub(other) }))) return false;
+        verdicts += 2;
+      }
+      return true;
+    }), { seed: SEED, numRuns: RUNS });
+    expect(verdicts).toBeGreaterThan(RUNS);
   });
 
   test('the mechanism is CloudFormation\'s Fn::Split and Fn::Join, under StringLike', () => {
