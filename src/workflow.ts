@@ -1,7 +1,27 @@
+import type { GitHubRepository } from './subject';
+
 /**
  * Options for the GitHub Actions workflow that a role renders with `renderWorkflow()`.
  */
 export interface GitHubWorkflowOptions {
+  /**
+   * The repository the workflow runs in: its triggers and environment follow the
+   * subjects the role trusts for that repository only.
+   *
+   * @default - the one repository the role trusts; required when it trusts several
+   */
+  readonly repository?: GitHubRepository;
+
+  /**
+   * The deployment environment the job runs in; the role must trust it.
+   *
+   * Every run of a job in an environment carries the `environment:NAME` subject, whatever
+   * branch it runs on.
+   *
+   * @default - the first environment the role trusts by its exact name for the repository; none if it trusts none
+   */
+  readonly environment?: string;
+
   /**
    * The AWS Region the job works in (`aws-region`).
    *

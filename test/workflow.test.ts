@@ -58,10 +58,13 @@ describe('GitHubActionsRole.renderWorkflow', () => {
   test('triggers on the branches and tags the role trusts, and on pull requests', () => {
     const workflow = rendered(role(newStack(), [app.branch('main'), app.branch('release/*'), app.tag('v?.*'), app.pullRequest()]).renderWorkflow());
     expect(workflow.on).toEqual({
-      push: { branches: ['main', 'release/**'], tags: ['v*.**'] },
+      push: { branches: ['main', 'release/**'], tags: ['v[a-zA-Z0-9].**'] },
       pull_request: {},
       workflow_dispatch: {},
     });
+    expect(workflow.jobs.deploy.if).toBe(
+      "github.event_name != 'workflow_dispatch' || github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/heads/release/')",
+    );
     expect(workflow.jobs.deploy.environment).toBeUndefined();
   });
 
@@ -86,11 +89,15 @@ describe('GitHubActionsRole.renderWorkflow', () => {
     expect(workflow.on).toEqual({ push: {}, pull_request: {}, workflow_dispatch: {} });
   });
 
-  test('only manual runs when no trusted subject names a branch, tag or pull request', () => {
-    const stack = newStack();
-    const workflow = rendered(role(stack, [app.environment('prod-*')]).renderWorkflow());
+  test('asks which environment when the role trusts environments only by pattern', () => {
+    const deploy = role(newStack(), [app.environment('prod-*')]);
+    expect(() => deploy.renderWorkflow()).toThrow(
+      "The role trusts environments only by pattern (prod-*), so the workflow cannot tell which one its job runs in: name it with the environment option, as in { environment: 'production' }.",
+    );
+    const workflow = rendered(deploy.renderWorkflow({ environment: 'prod-eu' }));
     expect(workflow.on).toEqual({ workflow_dispatch: {} });
-    expect(workflow.jobs.deploy.environment).toBeUndefined();
+    expect(workflow.jobs.deploy.environment).toBe('prod-eu');
+    expect(() => deploy.renderWorkflow({ environment: 'staging' })).toThrow(/The role does not trust the environment 'staging' for this repository/);
   });
 
   test('runs the given commands on the given runner, with the given name and variable', () => {
@@ -113,7 +120,7 @@ describe('GitHubActionsRole.renderWorkflow', () => {
   test('refuses to guess the Region of an environment-agnostic stack', () => {
     const stack = new Stack(new App(), 'Ci');
     expect(() => role(stack, [app.branch('main')]).renderWorkflow())
-      .toThrow(/The workflow for Ci\/Deploy needs an AWS Region: its stack has none. Pass one, as in renderWorkflow\(\{ region: 'eu-west-1' \}\)/);
+      .toThrow(/The workflow for Ci\/Deploy needs an AWS Region: its stack has none\. Pass one with the region option of the workflow \(such as 'eu-west-1'\), or give the stack an env\./);
     keepWorkflow(role(new Stack(new App(), 'Ci'), [app.branch('main')]).renderWorkflow({ region: 'eu-west-1' }));
   });
 

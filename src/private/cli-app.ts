@@ -63,7 +63,8 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
     for (const output of role.node.findAll().filter((c): c is CfnOutput => c instanceof CfnOutput)) {
       output.overrideLogicalId(`${role.node.id}${output.node.id}`);
     }
-    const workflow = role.renderWorkflow({ region: options.region });
+    // The role trusts the same runs of every repository: one workflow serves them all.
+    const workflow = role.renderWorkflow({ region: options.region, repository: repositoriesOf(options)[0] });
     const template = app.synth().getStackByName(stack.stackName).template;
     const outputs: { [key: string]: string } = {};
     for (const [key, output] of Object.entries<any>(template.Outputs ?? {})) {
@@ -80,8 +81,12 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
   }
 }
 
+function repositoriesOf(options: CliOptions): GitHubRepository[] {
+  return options.repositories.map(name => GitHubRepository.fromFullName(name));
+}
+
 function subjectsOf(options: CliOptions): GitHubSubject[] {
-  return options.repositories.map(name => GitHubRepository.fromFullName(name)).flatMap(repository => [
+  return repositoriesOf(options).flatMap(repository => [
     ...options.branches.map(branch => repository.branch(branch)),
     ...options.tags.map(tag => repository.tag(tag)),
     ...options.environments.map(environment => repository.environment(environment)),

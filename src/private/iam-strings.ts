@@ -229,3 +229,12 @@ function isListParameter(context: IResolveContext, ref: unknown): boolean {
   return stack.node.findAll().some(construct => construct instanceof CfnParameter
     && stack.resolve(construct.logicalId) === ref && /List/.test(construct.type));
 }
+
+/**
+ * Whether a text matches a pattern as IAM's `StringLike` matches it: `*` any run of
+ * characters (`/` and `:` too), `?` any one character, everything else itself.
+ */
+export function matchesLike(pattern: string, text: string): boolean {
+  const source = [...pattern].map(character => character === '*' ? '.*' : character === '?' ? '.' : character.replace(/[\\^$.|+()[\]{}]/g, '\\$&')).join('');
+  return new RegExp(`^${source}$`, 'su').test(text);
+}

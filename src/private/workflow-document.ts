@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import type { GitHubSubject } from '../subject';
 import type { GitHubWorkflowOptions } from '../workflow';
 import { REGION } from './arns';
+import { planRuns } from './workflow-triggers';
 import { toYaml } from './yaml';
 
 /**
@@ -68,7 +69,7 @@ export function renderWorkflowDocument(spec: WorkflowSpec, options: GitHubWorkfl
       : "the role's ARN";
   }
 
-  const environment = jobEnvironment(spec.subjects);
+  const plan = planRuns(spec.subjects, options.repository, options.environment);
   const commands = options.commands;
   const steps: WorkflowStep[] = [
     { name: 'Check out', uses: ACTIONS.checkout },
@@ -87,12 +88,13 @@ export function renderWorkflowDocument(spec: WorkflowSpec, options: GitHubWorkfl
 
   const document = {
     name: options.workflowName ?? spec.defaultName,
-    on: triggers(spec.subjects, environment !== undefined),
+    on: plan.on,
     permissions: { 'id-token': 'write', 'contents': 'read' },
     jobs: {
       [spec.jobId]: {
         'runs-on': options.runsOn ?? 'ubuntu-latest',
-        ...(environment ? { environment } : {}),
+        ...(plan.condition ? { if: plan.condition } : {}),
+        ...(plan.environment ? { environment: plan.environment } : {}),
         steps,
       },
     },
@@ -110,67 +112,11 @@ function workflowRegion(role: IConstruct, options: GitHubWorkflowOptions): strin
   if (Token.isUnresolved(region)) {
     throw new Error(
       `The workflow for ${role.node.path} needs an AWS Region: its stack has none. ` +
-      "Pass one, as in renderWorkflow({ region: 'eu-west-1' }), or give the stack an env.",
+      "Pass one with the region option of the workflow (such as 'eu-west-1'), or give the stack an env.",
     );
   }
   if (!REGION.test(region)) {
     throw new Error(`Invalid AWS Region '${region}': use a Region code such as 'us-east-1'.`);
   }
   return region;
-}
-
-/**
- * The job's environment: the first exact environment the role trusts. A job with an
- * environment gets the `environment:NAME` subject, whatever branch it runs on.
- */
-function jobEnvironment(subjects: GitHubSubject[]): string | undefined {
-  const environment = subjects
-    .map(subject => subject._runContext)
-    .find(context => context?.kind === 'environment' && isLiteral(context.name!) && !/[*?]/.test(context.name!));
-  return environment?.name;
-}
-
-/**
- * Pushes to the branches and tags the role trusts, and pull requests when it trusts
- * them — but not when the job deploys to an environment, which pull requests
- * should not reach. Manual runs are always possible.
- */
-function triggers(subjects: GitHubSubject[], hasEnvironment: boolean): { [event: string]: unknown } {
-  const contexts = subjects.map(subject => subject._runContext);
-  const any = subjects.some(subject => subject.admitsAnyContext);
-  const names = (kind: string) => contexts
-    .filter(c => c?.kind === kind && isLiteral(c.name!))
-    .map(c => toGitHubFilter(c!.name!));
-  const branches = names('branch');
-  const tags = names('tag');
-  const on: { [event: string]: unknown } = {};
-  if (any) {
-    on.push = {};
-  } else if (branches.length > 0 || tags.length > 0) {
-    on.push = {
-      ...(branches.length > 0 ? { branches } : {}),
-      ...(tags.length > 0 ? { tags } : {}),
-    };
-  }
-  if (!hasEnvironment && (any || contexts.some(c => c?.kind === 'pullRequest'))) {
-    on.pull_request = {};
-  }
-  on.workflow_dispatch = {};
-  return on;
-}
-
-function isLiteral(value: string): boolean {
-  return !Token.isUnresolved(value);
-}
-
-/**
- * An IAM pattern as a GitHub branch or tag filter: IAM's `*` crosses `/` like
- * GitHub's `**`; GitHub has no single-character wildcard, so `?` widens to `*`
- * (the trust policy still decides). GitHub's own special characters are escaped.
- */
-function toGitHubFilter(name: string): string {
-  return name
-    .replace(/([+!\\])/g, '\\$1')
-    .replace(/\*/g, '**')
-    .replace(/\?/g, '*');
 }
