@@ -20,14 +20,22 @@ export function runCli(args: string[], io: {
       io.stdout(HELP);
       return 0;
     }
+    const out = path.resolve(io.cwd, options.out);
+    assertWritableDirectory(out, options.out);
     const result = synthesizeCliStack(options);
 
-    const out = path.resolve(io.cwd, options.out);
     const templateFile = path.join(out, `${options.stackName}.template.yaml`);
     const workflowFile = path.join(out, '.github', 'workflows', `${options.stackName}.yml`);
+    const contents = new Map([[templateFile, result.template], [workflowFile, result.workflow]]);
+    const changed = [...contents].filter(([file, text]) => fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== text);
+    if (changed.length > 0 && !options.force) {
+      throw new Error(
+        `Not overwriting ${changed.map(([file]) => file).join(' and ')}: it exists and differs from what this run would write. ` +
+        'Move it away, choose another --out or --stack-name, or add --force to overwrite it.',
+      );
+    }
     fs.mkdirSync(path.dirname(workflowFile), { recursive: true });
-    fs.writeFileSync(templateFile, result.template);
-    fs.writeFileSync(workflowFile, result.workflow);
+    for (const [file, text] of contents) fs.writeFileSync(file, text);
 
     const shown = (file: string) => (file.startsWith(`${io.cwd}${path.sep}`) ? path.relative(io.cwd, file) : file);
     const variables = [...result.workflow.matchAll(/^# Before the first run, set the repository variable (\w+) to (.*)\.$/gm)];
@@ -55,6 +63,22 @@ export function runCli(args: string[], io: {
     const message = (error as Error).message;
     io.stderr(`cdk-github-actions-oidc: ${message}\n${error instanceof UsageError ? 'Run with --help for the flags.\n' : ''}`);
     return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+/**
+ * `--out` must be a directory this process can write to, or one it can create.
+ */
+function assertWritableDirectory(out: string, given: string): void {
+  let existing = out;
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new UsageError(`Invalid --out '${given}': ${existing} is a file, not a directory. Give a directory to write into.`);
+  }
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`Invalid --out '${given}': ${existing} is not writable. Give a directory you can write to.`);
   }
 }
 

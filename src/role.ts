@@ -352,10 +352,13 @@ function validateAudience(provider: IGitHubOidcProvider, audience: string): void
 
 function validateRoleName(roleName: string | undefined): void {
   if (roleName === undefined || Token.isUnresolved(roleName)) return;
-  if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+  const notAllowed = [...new Set(roleName.replace(/[\w+=,.@-]/g, ''))];
+  if (notAllowed.length > 0 || roleName.length === 0 || roleName.length > 64) {
     throw new Error(
-      `Invalid role name '${roleName}': role names are 1-64 letters, digits or '_+=,.@-' characters ` +
-      `(this one has ${roleName.length}).`,
+      `Invalid role name '${roleName}': role names are 1-64 letters, digits or '_+=,.@-' characters; ` +
+      (notAllowed.length > 0
+        ? `this one has ${notAllowed.map(c => `'${c}'`).join(', ')}, which ${notAllowed.length === 1 ? 'is' : 'are'} not allowed.`
+        : `this one has ${roleName.length} characters.`),
     );
   }
 }

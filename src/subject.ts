@@ -59,20 +59,27 @@ export class GitHubRepository {
   }
 
   /**
-   * A repository by its full name, `owner/name`.
+   * A repository by its full name, `owner/name`, or in GitHub's immutable form with the
+   * owner's and repository's IDs, `owner@OWNER_ID/name@REPO_ID`, as the token's `sub` shows it.
    *
    * @example
    * const app = GitHubRepository.fromFullName('octo-org/octo-app');
+   * const immutable = GitHubRepository.fromFullName('octo-org@1234567/octo-app@89012345');
    */
   public static fromFullName(fullName: string, options: GitHubRepositoryOptions = {}): GitHubRepository {
-    const parts = fullName.split('/');
-    if (Token.isUnresolved(fullName) || parts.length !== 2) {
+    const match = /^([^/@]*)(?:@([^/]*))?\/([^/@]*)(?:@([^/]*))?$/.exec(fullName);
+    if (Token.isUnresolved(fullName) || !match) {
       throw new Error(
-        `Invalid repository '${fullName}': give it as 'owner/name', such as 'octo-org/octo-app'` +
+        `Invalid repository '${fullName}': give it as 'owner/name', such as 'octo-org/octo-app', or with IDs as ` +
+        "'octo-org@1234567/octo-app@89012345'" +
         (Token.isUnresolved(fullName) ? ', known at synth time; for a deploy-time value use GitHubRepository.of(owner, name).' : '.'),
       );
     }
-    return new GitHubRepository(parts[0], parts[1], options);
+    const [, owner, ownerId, name, repositoryId] = match;
+    if ((ownerId !== undefined || repositoryId !== undefined) && (options.ownerId !== undefined || options.repositoryId !== undefined)) {
+      throw new Error(`Repository '${fullName}' has its IDs in the name and in the options: give them once.`);
+    }
+    return new GitHubRepository(owner, name, ownerId !== undefined || repositoryId !== undefined ? { ownerId, repositoryId } : options);
   }
 
   /**
@@ -586,11 +593,9 @@ function parseClaims(subject: string): GitHubClaim[] {
 }
 
 function parseRepoClaim(value: string): GitHubRepository {
-  const match = /^([^/@]*)(?:@([^/]*))?\/([^/@]*)(?:@([^/]*))?$/.exec(value);
-  if (!match) {
+  if (!/^[^/]*\/[^/]*$/.test(value)) {
     throw new Error(`Invalid repo claim '${value}' in a subject: use 'owner/name' or 'owner@OWNER_ID/name@REPO_ID'.`);
   }
-  const [, owner, ownerId, name, repositoryId] = match;
-  return GitHubRepository.of(owner, name, { ownerId, repositoryId });
+  return GitHubRepository.fromFullName(value);
 }
 

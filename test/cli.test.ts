@@ -9,8 +9,9 @@ import { runCli } from '../src/cli';
 
 interface Run { code: number; stdout: string; stderr: string; dir: string }
 
-function cli(args: string[], env: { [name: string]: string } = {}): Run {
+function cli(args: string[], env: { [name: string]: string } = {}, prepare: (dir: string) => void = () => {}): Run {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+  prepare(dir);
   let stdout = '';
   let stderr = '';
   const code = runCli(args, { env, cwd: dir, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
@@ -123,14 +124,57 @@ describe('cdk-github-actions-oidc command line', () => {
     [['--repo', 'octo-org/octo-app', '--branch', 'refs/heads/main', '--region', 'eu-west-1'], 1, /Invalid branch name 'refs\/heads\/main'/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--ecr-repository', 'Octo App'], 1,
       /Invalid ECR repository name/],
-    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--role-name', 'has space'], 1, /Invalid role name 'has space'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--role-name', 'has space/x'], 1,
+      /Invalid role name 'has space\/x': role names are 1-64 letters, digits or '_\+=,\.@-' characters; this one has ' ', '\/', which are not allowed\./],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-wset-1'], 2,
+      /Unknown --region 'eu-wset-1': did you mean 'eu-west-1'\? For a Region newer than this version, add --allow-unknown-region\./],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--out', 'README.md'], 2, /Invalid --out 'README\.md': .*README\.md is a file, not a directory/],
+    [['--repo', 'octo-org@1234567/octo-app', '--branch', 'main', '--region', 'eu-west-1'], 1, /has only one of ownerId and repositoryId/],
   ])('refuses %p and writes nothing', (args, code, message) => {
-    const run = cli(args);
+    const run = cli(args, {}, dir => fs.writeFileSync(path.join(dir, 'README.md'), 'not a directory'));
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^cdk-github-actions-oidc: /);
     expect(run.stdout).toBe('');
-    expect(files(run.dir)).toEqual([]);
+    expect(files(run.dir).filter(file => file !== 'README.md')).toEqual([]);
+  });
+
+  test('takes a repository in the immutable ID form', () => {
+    const run = cli(['--repo', 'octo-org@1234567/octo-app@89012345', '--branch', 'main', '--region', 'eu-west-1']);
+    expect(run.code).toBe(0);
+    const policy = deployedTrustPolicy(outputs(run).template);
+    expect(admits(policy, { sub: 'repo:octo-org@1234567/octo-app@89012345:ref:refs/heads/main' })).toBe(true);
+    expect(admits(policy, { sub: 'repo:octo-org/octo-app:ref:refs/heads/main' })).toBe(false);
+  });
+
+  test('takes a Region newer than this version when told to', () => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'xy-north-9', '--allow-unknown-region']);
+    expect(run.code).toBe(0);
+    expect(outputs(run).workflow.jobs.deploy.steps[1].with['aws-region']).toBe('xy-north-9');
+  });
+
+  test('writes each filter once for several repositories', () => {
+    const run = cli(['--repo', 'a/x', '--repo', 'a/y', '--branch', 'main', '--tag', 'v*', '--region', 'eu-west-1']);
+    expect(run.code).toBe(0);
+    expect(outputs(run).workflow.on.push).toEqual({ branches: ['main'], tags: ['v**'] });
+  });
+
+  test('never overwrites a file that differs, unless told to', () => {
+    const first = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1']);
+    const before = fs.readFileSync(path.join(first.dir, 'github-actions-oidc.template.yaml'), 'utf8');
+    const again = (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = runCli(args, { env: {}, cwd: first.dir, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
+      return { code, stdout, stderr };
+    };
+    expect(again(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1']).code).toBe(0);
+    const refused = again(['--repo', 'octo-org/octo-app', '--branch', 'dev', '--region', 'eu-west-1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Not overwriting .*github-actions-oidc\.template\.yaml and .*github-actions-oidc\.yml: it exists and differs from what this run would write\. .* add --force to overwrite it\./);
+    expect(fs.readFileSync(path.join(first.dir, 'github-actions-oidc.template.yaml'), 'utf8')).toBe(before);
+    expect(again(['--repo', 'octo-org/octo-app', '--branch', 'dev', '--region', 'eu-west-1', '--force']).code).toBe(0);
+    expect(fs.readFileSync(path.join(first.dir, 'github-actions-oidc.template.yaml'), 'utf8')).not.toBe(before);
   });
 
   test('runs as a program: node lib/cli.js, with exit codes', () => {
