@@ -165,7 +165,7 @@ function literalRepositoryName(repository: ecr.IRepository): string | undefined 
 
 function validateRepositories(scope: Construct, repositories: ecr.IRepository[]): ecr.IRepository[] {
   if (repositories.length === 0) {
-    throw new Error('An EcrPushRole needs at least one repository in `repositories`: the ECR repositories it may push to.');
+    throw new Error('An EcrPushRole needs at least one repository in its repositories: the ECR repositories it may push to.');
   }
   for (const repository of repositories) {
     const name = literalRepositoryName(repository);

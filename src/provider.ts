@@ -2,6 +2,7 @@ import { Arn, ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-l
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
+import { apiName } from './private/api-names';
 import { arnAtSynth, knownPartitionAndAccount } from './private/arns';
 import { assertNoDynamicReference, fragmentsOf, hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
@@ -70,7 +71,7 @@ export interface GitHubOidcProviderProps {
  * (`AWS::IAM::OIDCProvider`, created natively: no custom resource, no Lambda).
  *
  * An account can hold only one provider per issuer URL: create it in one stack and
- * reference it everywhere else with `GitHubOidcProvider.fromAccount()`.
+ * reference it everywhere else with `GitHubOidcProvider.${apiName('fromAccount()')}`.
  *
  * @example
  * declare const stack: Stack;
@@ -180,7 +181,7 @@ function assertOnlyProviderForIssuer(created: GitHubOidcProvider): void {
       throw new Error(
         `Duplicate OIDC provider for issuer '${created.issuer.url}' at '${created.node.path}': ` +
         `'${other.node.path}' already creates it, and an account holds only one provider per issuer ` +
-        '(IAM would fail with EntityAlreadyExists). Share that provider, or reference it with GitHubOidcProvider.fromAccount().',
+        `(IAM would fail with EntityAlreadyExists). Share that provider, or reference it with GitHubOidcProvider.${apiName('fromAccount()')}.`,
       );
     }
   }
@@ -197,7 +198,7 @@ function validateProviderArn(scope: IConstruct, providerArn: string, known: stri
     throw new Error(
       `Invalid OIDC provider ARN '${providerArn}': an IAM OIDC provider's ARN is ` +
       `'arn:<partition>:iam::<12-digit account>:oidc-provider/${issuer.hostAndPath}'. ` +
-      'Pass the ARN that IAM shows for the provider, or use GitHubOidcProvider.fromAccount().',
+      `Pass the ARN that IAM shows for the provider, or use GitHubOidcProvider.${apiName('fromAccount()')}.`,
     );
   }
   const [, partition, account, name] = match;
@@ -207,7 +208,7 @@ function validateProviderArn(scope: IConstruct, providerArn: string, known: stri
     throw new Error(
       `OIDC provider ARN '${providerArn}' is in ${partition} account ${account}, but the stack deploys to ` +
       `${stack.partition ?? partition} account ${stack.account ?? account}: a role can only trust a provider in its own ` +
-      'account, so no token would ever be admitted. Use GitHubOidcProvider.fromAccount() for the provider of the stack\'s account.',
+      `account, so no token would ever be admitted. Use GitHubOidcProvider.${apiName('fromAccount()')} for the provider of the stack's account.`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-li
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { apiName } from './private/api-names';
 import { everyContextUnions } from './private/breadth';
 import { hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
@@ -293,13 +294,13 @@ export class GitHubActionsRole extends iam.Role {
     const subjectCount = this.trust.subjects.length;
     if (subjectCount === 0) {
       return [
-        'The role trusts no subject, so no workflow could assume it: pass at least one in `subjects`, ' +
-        "such as GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call addSubject().",
+        "The role trusts no subject, so no workflow could assume it: pass at least one in its subjects, such as " +
+        `GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call ${apiName('addSubject()')}.`,
       ];
     }
     const { size, unknownOutsideSubjects } = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
     const fix = "Trust fewer subjects, merge them into a pattern such as 'release/*', split them across roles, or, if " +
-      `the account's quota was raised, set the maximum trust policy size (maxTrustPolicySize) up to ${MAX_TRUST_POLICY_SIZE}.`;
+      `the account's quota was raised, set the maximum trust policy size, ${apiName('maxTrustPolicySize')}, up to ${MAX_TRUST_POLICY_SIZE}.`;
     if (size > maxTrustPolicySize) {
       return [
         `The trust policy is ${size} characters, over the limit of ${maxTrustPolicySize} for ${subjectCount} subjects, ` +
@@ -345,7 +346,7 @@ function validateAudience(provider: IGitHubOidcProvider, audience: string): void
   if (known && !(provider as GitHubOidcProvider).audiences.includes(audience)) {
     throw new Error(
       `Audience '${audience}' is not one of the provider's audiences (${(provider as GitHubOidcProvider).audiences.join(', ')}): ` +
-      "IAM would refuse every token. Add it to the provider's `audiences`, or use one of them.",
+      "IAM would refuse every token. Add it to the provider's audiences, or use one of them.",
     );
   }
 }
@@ -367,8 +368,8 @@ function validateMaxTrustPolicySize(size: number | undefined): number {
   if (size === undefined) return DEFAULT_TRUST_POLICY_SIZE;
   if (!Number.isInteger(size) || size < DEFAULT_TRUST_POLICY_SIZE || size > MAX_TRUST_POLICY_SIZE) {
     throw new Error(
-      `Invalid maxTrustPolicySize ${size}: IAM's limit is ${DEFAULT_TRUST_POLICY_SIZE} characters by default and ` +
-      `at most ${MAX_TRUST_POLICY_SIZE} with a raised quota; give a whole number in that range.`,
+      `Invalid maximum trust policy size ${size}: IAM's limit is ${DEFAULT_TRUST_POLICY_SIZE} characters by default and ` +
+      `at most ${MAX_TRUST_POLICY_SIZE} with a raised quota; give a whole number in that range as ${apiName('maxTrustPolicySize')}.`,
     );
   }
   return size;

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { apiName } from './private/api-names';
 import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
   hasWildcard,
@@ -111,7 +112,7 @@ export class GitHubRepository {
     validateRepositoryName(name);
     if ((options.ownerId === undefined) !== (options.repositoryId === undefined)) {
       throw new Error(
-        `Repository '${owner}/${name}' has only one of ownerId and repositoryId: the immutable subject form ` +
+        `Repository '${owner}/${name}' has only one of the owner ID and the repository ID: the immutable subject form ` +
         'repo:OWNER@OWNER_ID/REPO@REPO_ID needs both. Give both IDs, or neither for the name-only form.',
       );
     }
@@ -410,7 +411,8 @@ export class GitHubSubject {
     if (!pinsOwner || !pinsRepository) {
       throw new Error(
         `Subject '${value}' does not name both the owner and the repository, so it would admit workflows ` +
-        'of other repositories. Add GitHubClaim.repo(repository), or both GitHubClaim.repositoryOwnerId() and GitHubClaim.repositoryId().',
+        `of other repositories. Add GitHubClaim.repo(repository), or both GitHubClaim.${apiName('repositoryOwnerId()')} ` +
+        `and GitHubClaim.${apiName('repositoryId()')}.`,
       );
     }
     assertWildcardsAfterPins(value, claims);

@@ -129,7 +129,7 @@ describe('cdk-github-actions-oidc command line', () => {
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-wset-1'], 2,
       /Unknown --region 'eu-wset-1': did you mean 'eu-west-1'\? For a Region newer than this version, add --allow-unknown-region\./],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--out', 'README.md'], 2, /Invalid --out 'README\.md': .*README\.md is a file, not a directory/],
-    [['--repo', 'octo-org@1234567/octo-app', '--branch', 'main', '--region', 'eu-west-1'], 1, /has only one of ownerId and repositoryId/],
+    [['--repo', 'octo-org@1234567/octo-app', '--branch', 'main', '--region', 'eu-west-1'], 1, /has only one of the owner ID and the repository ID/],
   ])('refuses %p and writes nothing', (args, code, message) => {
     const run = cli(args, {}, dir => fs.writeFileSync(path.join(dir, 'README.md'), 'not a directory'));
     expect(run.code).toBe(code);

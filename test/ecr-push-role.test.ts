@@ -90,7 +90,7 @@ describe('EcrPushRole', () => {
 
   describe('refuses', () => {
     test('no repositories', () => {
-      expect(() => pushRole(newStack(), [])).toThrow(/needs at least one repository in `repositories`/);
+      expect(() => pushRole(newStack(), [])).toThrow(/needs at least one repository in its repositories/);
     });
 
     test.each(['Octo App', 'a', 'octo//app', '-octo', 'octo-app/'])('repository name %p', name => {

@@ -48,11 +48,11 @@ const catalogue: Refusal[] = [
   { input: 'Repository name over 100 characters', attempt: () => GitHubRepository.of('octo-org', 'r'.repeat(101)), error: /Invalid GitHub repository name 'r{101}'/ },
   { input: "Repository name '.' or '..'", attempt: () => GitHubRepository.of('octo-org', '..'), error: /Invalid GitHub repository name '\.\.': repository names are 1-100 letters, digits, '\.', '_' or '-', and not '\.' or '\.\.'\./ },
   { input: "Repository name with '.git'", attempt: () => GitHubRepository.of('octo-org', 'octo-app.git'), error: /drop the '\.git' suffix/ },
-  { input: 'Owner and name as one repository name', attempt: () => GitHubRepository.of('octo-org', 'octo-org/octo-app'), error: /give the owner and the name separately, as in GitHubRepository\.of\('octo-org', 'octo-app'\), or use GitHubRepository\.fromFullName\('octo-org\/octo-app'\)/ },
+  { input: 'Owner and name as one repository name', attempt: () => GitHubRepository.of('octo-org', 'octo-org/octo-app'), error: /give the owner and the name separately, as in GitHubRepository\.of\('octo-org', 'octo-app'\), or use GitHubRepository\.fromFullName\(\) \(from_full_name\(\) in Python\) with 'octo-org\/octo-app'/ },
   { input: 'Wildcard in the owner', attempt: () => GitHubRepository.of('octo-*', 'octo-app'), error: /Invalid GitHub owner 'octo-\*': wildcards/ },
   { input: 'Wildcard in the repository name', attempt: () => GitHubRepository.of('octo-org', 'octo-app*'), error: /octo-app\* also matches octo-app-evil\)\. Name the repository exactly; put wildcards only in branch, tag or environment names\./ },
   { input: "Full name without 'owner/'", attempt: () => GitHubRepository.fromFullName('octo-app'), error: /Invalid repository 'octo-app': give it as 'owner\/name'/ },
-  { input: 'Only one of the two IDs', attempt: () => GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1234567' }), error: /has only one of ownerId and repositoryId/ },
+  { input: 'Only one of the two IDs', attempt: () => GitHubRepository.of('octo-org', 'octo-app', { ownerId: '1234567' }), error: /has only one of the owner ID and the repository ID/ },
   { input: 'ID that is not a number', attempt: () => GitHubRepository.of('octo-org', 'octo-app', { ownerId: 'octo', repositoryId: '1' }), error: /Invalid GitHub owner ID 'octo'/ },
   { input: "Branch given as 'refs/heads/...'", attempt: () => app.branch('refs/heads/main'), error: /give the branch name without the 'refs\/...' prefix \('main'\)/ },
   { input: 'Empty branch or tag', attempt: () => app.tag(''), error: /Invalid tag name '': it is empty/ },
@@ -61,7 +61,7 @@ const catalogue: Refusal[] = [
   { input: 'Subject string for any repository', attempt: () => GitHubSubject.fromString('repo:octo-org/*'), error: /Invalid GitHub repository '\*': wildcards/ },
   { input: "Subject string '*'", attempt: () => GitHubSubject.fromString('*'), error: /Subject '\*' does not name both the owner and the repository/ },
   { input: 'Subject string with an unknown part', attempt: () => GitHubSubject.fromString('repo:octo-org/octo-app:workflow:deploy'), error: /cannot read the part 'workflow'/ },
-  { input: 'Claims that name no repository', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId('1234567')]), error: /does not name both the owner and the repository, so it would admit workflows of other repositories\. Add GitHubClaim\.repo\(repository\), or both GitHubClaim\.repositoryOwnerId\(\) and GitHubClaim\.repositoryId\(\)\./ },
+  { input: 'Claims that name no repository', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repositoryOwnerId('1234567')]), error: /does not name both the owner and the repository, so it would admit workflows of other repositories\. Add GitHubClaim\.repo\(repository\), or both GitHubClaim\.repositoryOwnerId\(\) \(repository_owner_id\(\) in Python\) and GitHubClaim\.repositoryId\(\) \(repository_id\(\) in Python\)\./ },
   { input: 'Two contexts in one subject', attempt: () => GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.branch('main'), GitHubClaim.pullRequest()]), error: /has the 'context' claim twice: GitHub writes each claim of the subject template once \(a run has one context: a branch, a tag, an environment or a pull request\)\. Give one subject per alternative\./ },
   {
     input: 'Wildcard before the owner or repository',
@@ -115,13 +115,13 @@ const catalogue: Refusal[] = [
     },
     error: /the role's trust policy was already synthesized, so the subject would not reach the template\. Add every subject before the app is synthesized/,
   },
-  { input: 'Role without subjects', attempt: () => synthesize(stack => role({ subjects: [] }, stack)), error: /The role trusts no subject, so no workflow could assume it: pass at least one in `subjects`, such as GitHubRepository\.of\('octo-org', 'octo-app'\)\.branch\('main'\), or call addSubject\(\)\./ },
+  { input: 'Role without subjects', attempt: () => synthesize(stack => role({ subjects: [] }, stack)), error: /The role trusts no subject, so no workflow could assume it: pass at least one in its subjects, such as GitHubRepository\.of\('octo-org', 'octo-app'\)\.branch\('main'\), or call addSubject\(\) \(add_subject\(\) in Python\)\./ },
   {
     input: 'Trust policy over the size limit',
     attempt: () => synthesize(stack => role({ subjects: Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`)) }, stack)),
-    error: /The trust policy is \d+ characters, over the limit of 2048 for 40 subjects, and IAM would refuse it at deployment\. Trust fewer subjects, merge them into a pattern such as 'release\/\*', split them across roles, or, if the account's quota was raised, set the maximum trust policy size \(maxTrustPolicySize\) up to 4096\./,
+    error: /The trust policy is \d+ characters, over the limit of 2048 for 40 subjects, and IAM would refuse it at deployment\. Trust fewer subjects, merge them into a pattern such as 'release\/\*', split them across roles, or, if the account's quota was raised, set the maximum trust policy size, maxTrustPolicySize \(max_trust_policy_size in Python\), up to 4096\./,
   },
-  { input: 'Size limit outside 2,048-4,096', attempt: () => role({ maxTrustPolicySize: 10000 }), error: /Invalid maxTrustPolicySize 10000/ },
+  { input: 'Size limit outside 2,048-4,096', attempt: () => role({ maxTrustPolicySize: 10000 }), error: /Invalid maximum trust policy size 10000/ },
   { input: 'Session shorter than 1 hour or longer than 12', attempt: () => role({ maxSessionDuration: Duration.hours(24) }), error: /maxSessionDuration is set to 86400, but must be >= 3600sec \(1hr\) and <= 43200sec \(12hrs\)/ },
   { input: 'Role name over 64 characters', attempt: () => role({ roleName: 'r'.repeat(65) }), error: /Invalid role name 'r{65}'/ },
   {
@@ -130,7 +130,7 @@ const catalogue: Refusal[] = [
       const stack = newStack();
       new GitHubActionsRole(stack, 'Deploy', { provider: new GitHubOidcProvider(stack, 'GitHub'), subjects: [app.branch('main')], audience: 'octo' });
     },
-    error: /Audience 'octo' is not one of the provider's audiences \(sts\.amazonaws\.com\): IAM would refuse every token\. Add it to the provider's `audiences`, or use one of them\./,
+    error: /Audience 'octo' is not one of the provider's audiences \(sts\.amazonaws\.com\): IAM would refuse every token\. Add it to the provider's audiences, or use one of them\./,
   },
   {
     input: 'Second provider for an issuer in one account',

@@ -260,7 +260,7 @@ describe('GitHubActionsRole refuses', () => {
     const branches = Array.from({ length: 40 }, (_, i) => app.branch(`feature/team-${i}-work`));
     roleIn(stack, branches);
     expect(() => Template.fromStack(stack)).toThrow(
-      /The trust policy is \d{4} characters, over the limit of 2048 for 40 subjects.*set the maximum trust policy size \(maxTrustPolicySize\) up to 4096/,
+      /The trust policy is \d{4} characters, over the limit of 2048 for 40 subjects.*set the maximum trust policy size, maxTrustPolicySize \(max_trust_policy_size in Python\), up to 4096/,
     );
   });
 
@@ -273,14 +273,14 @@ describe('GitHubActionsRole refuses', () => {
 
   test.each([1000, 2047, 4097, 5000, 2048.5])('maxTrustPolicySize %p', size => {
     expect(() => roleIn(newStack(), [app.branch('main')], { maxTrustPolicySize: size }))
-      .toThrow(`Invalid maxTrustPolicySize ${size}: IAM's limit is 2048 characters by default and at most 4096 with a raised quota; give a whole number in that range.`);
+      .toThrow(`Invalid maximum trust policy size ${size}: IAM's limit is 2048 characters by default and at most 4096 with a raised quota; give a whole number in that range as maxTrustPolicySize (max_trust_policy_size in Python).`);
   });
 
   test.each([
-    ['r'.repeat(65), /Invalid role name 'r{65}': role names are 1-64 .* \(this one has 65\)/],
+    ['r'.repeat(65), /Invalid role name 'r{65}': role names are 1-64 .*; this one has 65 characters\./],
     ['octo app', /Invalid role name 'octo app'/],
     ['', /Invalid role name ''/],
-    ['r'.repeat(65), /role names are 1-64 letters, digits or '_\+=,\.@-' characters \(this one has 65\)/],
+    ['r'.repeat(65), /role names are 1-64 letters, digits or '_\+=,\.@-' characters; this one has 65 characters\./],
   ])('role name %p', (roleName, message) => {
     expect(() => roleIn(newStack(), [app.branch('main')], { roleName })).toThrow(message);
   });

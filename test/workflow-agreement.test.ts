@@ -130,7 +130,7 @@ describe('a rendered workflow and its role agree', () => {
       subjects: [repos[0].branch('main'), repos[1].environment('prod')],
     });
     expect(() => role.renderWorkflow()).toThrow(
-      "The role trusts several repositories (repo:octo-org/octo-app, repo:octo-org/other-app), and a workflow runs in one of them: say which with the repository option, as in { repository: GitHubRepository.of('octo-org', 'octo-app') }.",
+      "The role trusts several repositories (repo:octo-org/octo-app, repo:octo-org/other-app), and a workflow runs in one of them: say which with the workflow's repository option, such as GitHubRepository.of('octo-org', 'octo-app').",
     );
     const first = parse(keepWorkflow(role.renderWorkflow({ repository: repos[0] })));
     expect(first.jobs.deploy.environment).toBeUndefined();

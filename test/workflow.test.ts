@@ -92,7 +92,7 @@ describe('GitHubActionsRole.renderWorkflow', () => {
   test('asks which environment when the role trusts environments only by pattern', () => {
     const deploy = role(newStack(), [app.environment('prod-*')]);
     expect(() => deploy.renderWorkflow()).toThrow(
-      "The role trusts environments only by pattern (prod-*), so the workflow cannot tell which one its job runs in: name it with the environment option, as in { environment: 'production' }.",
+      "The role trusts environments only by pattern (prod-*), so the workflow cannot tell which one its job runs in: name it with the workflow's environment option, such as 'production'.",
     );
     const workflow = rendered(deploy.renderWorkflow({ environment: 'prod-eu' }));
     expect(workflow.on).toEqual({ workflow_dispatch: {} });
@@ -126,7 +126,7 @@ describe('GitHubActionsRole.renderWorkflow', () => {
 
   test.each([
     [{ region: 'Europe' }, /Invalid AWS Region 'Europe'/],
-    [{ roleArnVariable: 'AWS-ROLE' }, /Invalid roleArnVariable 'AWS-ROLE'/],
+    [{ roleArnVariable: 'AWS-ROLE' }, /Invalid repository variable 'AWS-ROLE' for the role's ARN, roleArnVariable \(role_arn_variable in Python\)/],
   ])('refuses %p', (options, message) => {
     expect(() => role(newStack(), [app.branch('main')]).renderWorkflow(options)).toThrow(message);
   });

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { apiName } from './api-names';
 import { fragmentsOf, hiddenCharacter, literalText, shown } from './iam-strings';
 
 /**
@@ -47,7 +48,7 @@ export function validateRepositoryName(name: string): void {
   if (name.includes('/')) {
     throw new Error(
       `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
-      "as in GitHubRepository.of('octo-org', 'octo-app'), or use GitHubRepository.fromFullName('octo-org/octo-app').",
+      `as in GitHubRepository.of('octo-org', 'octo-app'), or use GitHubRepository.${apiName('fromFullName()')} with 'octo-org/octo-app'.`,
     );
   }
   if (name.endsWith('.git')) {

@@ -1,4 +1,5 @@
 import { CfnParameter, IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { apiName } from './api-names';
 
 /**
  * How a value becomes an IAM string that matches exactly what it says.
@@ -57,7 +58,7 @@ export function assertNoDynamicReference(what: string, value: string): void {
     throw new Error(
       `Invalid ${what} '${value}': it holds a CloudFormation dynamic reference ('{{resolve...}}'), which CloudFormation ` +
       "fills in at deployment without escaping, so a '*' or '${...}' in it would act as a wildcard or policy variable. " +
-      'Use a parameter instead, such as ssm.StringParameter.valueForStringParameter() for an SSM value.',
+      `Use a parameter instead, such as ssm.StringParameter.${apiName('valueForStringParameter()')} for an SSM value.`,
     );
   }
 }
@@ -204,7 +205,7 @@ function assertEscapable(resolved: unknown, context: IResolveContext): void {
     throw new Error(
       `Cannot match ${text} literally: CloudFormation fills in a dynamic reference ('{{resolve...}}') after the ` +
       'library has escaped the value, so a \'*\' or \'${...}\' in it would act as a wildcard or policy variable. ' +
-      'Use a parameter instead, such as ssm.StringParameter.valueForStringParameter() for an SSM value.',
+      `Use a parameter instead, such as ssm.StringParameter.${apiName('valueForStringParameter()')} for an SSM value.`,
     );
   }
   const key = typeof resolved === 'object' && resolved !== null && !Array.isArray(resolved) && Object.keys(resolved).length === 1

@@ -1,5 +1,6 @@
 import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { apiName } from './api-names';
 import { hasDeployTimeValue, likePattern } from './iam-strings';
 import type { IGitHubOidcProvider } from '../provider';
 import type { GitHubSubject } from '../subject';
@@ -55,7 +56,7 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     if (this.rendered) {
       throw new Error(
         `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +
-        'reach the template. Add every subject before the app is synthesized (before app.synth() or Template.fromStack()).',
+        `reach the template. Add every subject before the app is synthesized (before app.synth() or Template.${apiName('fromStack()')}).`,
       );
     }
     this.trusted.push(subject);

@@ -2,6 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GitHubSubject } from '../subject';
 import type { GitHubWorkflowOptions } from '../workflow';
+import { apiName } from './api-names';
 import { REGION } from './arns';
 import { planRuns } from './workflow-triggers';
 import { toYaml } from './yaml';
@@ -61,7 +62,10 @@ export function renderWorkflowDocument(spec: WorkflowSpec, options: GitHubWorkfl
   if (roleToAssume === undefined) {
     const variable = options.roleArnVariable ?? 'AWS_ROLE_ARN';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
-      throw new Error(`Invalid roleArnVariable '${variable}': repository variable names are letters, digits and '_', not starting with a digit.`);
+      throw new Error(
+        `Invalid repository variable '${variable}' for the role's ARN, ${apiName('roleArnVariable')}: repository variable ` +
+        "names are letters, digits and '_', not starting with a digit.",
+      );
     }
     roleToAssume = `\${{ vars.${variable} }}`;
     variables[variable] = spec.roleArnOutput

@@ -78,7 +78,7 @@ function subjectsOfRepository(subjects: GitHubSubject[], repository: GitHubRepos
     if (keys.length > 1) {
       throw new Error(
         `The role trusts several repositories (${keys.join(', ')}), and a workflow runs in one of them: say which ` +
-        "with the repository option, as in { repository: GitHubRepository.of('octo-org', 'octo-app') }.",
+        "with the workflow's repository option, such as GitHubRepository.of('octo-org', 'octo-app').",
       );
     }
     return keyed;
@@ -127,7 +127,7 @@ function environmentOf(subjects: GitHubSubject[], requested: string | undefined)
   if (exact === undefined && patterns.length > 0 && subjects.every(s => s._runContext?.kind === 'environment')) {
     throw new Error(
       `The role trusts environments only by pattern (${patterns.join(', ')}), so the workflow cannot tell which one its job ` +
-      "runs in: name it with the environment option, as in { environment: 'production' }.",
+      "runs in: name it with the workflow's environment option, such as 'production'.",
     );
   }
   return exact;

@@ -87,6 +87,14 @@ def test_validation_errors_reach_python_with_their_message(wheel_python):
     assert "Invalid environment name 'prod<U+202E>': it contains U+202E" in errors["invisible-character"]
 
 
+def test_messages_name_settings_as_python_spells_them(wheel_python):
+    errors = run_app(wheel_python, "errors")
+    assert "maxTrustPolicySize (max_trust_policy_size in Python)" in errors["size-limit"]
+    assert "Pass one with the region option of the workflow (such as 'eu-west-1')" in errors["workflow-without-region"]
+    assert "say which with the workflow's repository option" in errors["workflow-of-two-repositories"]
+    assert "renderWorkflow(" not in " ".join(errors.values())
+
+
 def test_deploy_time_values_are_escaped_at_deployment_from_python_too(templates):
     role = only_resource(templates["deploy-time-values"], "AWS::IAM::Role")
     (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
