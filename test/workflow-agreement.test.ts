@@ -151,6 +151,15 @@ describe('a rendered workflow and its role agree', () => {
     }
   });
 
+  test('a role trusting environments only by pattern gets its job in the environment named, whose token it admits', () => {
+    const stack = newStack();
+    const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [repos[0].environment('prod-*')] });
+    const policy = trustPolicy(synth(stack));
+    expect(admits(policy, { sub: 'repo:octo-org/octo-app:ref:refs/heads/main' })).toBe(false);
+    const job = parse(keepWorkflow(role.renderWorkflow({ environment: 'prod-eu' }))).jobs.deploy;
+    expect(admits(policy, { sub: `repo:octo-org/octo-app:environment:${job.environment}` })).toBe(true);
+  });
+
   test('a manual run on a branch the role does not trust is skipped, not denied', () => {
     const stack = newStack();
     const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [repos[0].branch('main')] });
