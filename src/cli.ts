@@ -21,21 +21,21 @@ export function runCli(args: string[], io: {
       return 0;
     }
     const out = path.resolve(io.cwd, options.out);
-    assertWritableDirectory(out, options.out);
-    const result = synthesizeCliStack(options);
-
     const templateFile = path.join(out, `${options.stackName}.template.yaml`);
     const workflowFile = path.join(out, '.github', 'workflows', `${options.stackName}.yml`);
+    assertWritableDirectory(out, options.out);
+    assertWritableDirectory(path.dirname(workflowFile), options.out);
+    const result = synthesizeCliStack(options);
+
     const contents = new Map([[templateFile, result.template], [workflowFile, result.workflow]]);
-    const changed = [...contents].filter(([file, text]) => fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== text);
-    if (changed.length > 0 && !options.force) {
+    const changed = [...contents].filter(([file, text]) => !unchanged(file, text));
+    if (changed.some(([file]) => present(file)) && !options.force) {
       throw new Error(
-        `Not overwriting ${changed.map(([file]) => file).join(' and ')}: it exists and differs from what this run would write. ` +
-        'Move it away, choose another --out or --stack-name, or add --force to overwrite it.',
+        `Not overwriting ${changed.filter(([file]) => present(file)).map(([file]) => file).join(' and ')}: it exists (or is a ` +
+        'link) and differs from what this run would write. Move it away, choose another --out or --stack-name, or add --force.',
       );
     }
-    fs.mkdirSync(path.dirname(workflowFile), { recursive: true });
-    for (const [file, text] of contents) fs.writeFileSync(file, text);
+    writeAll(changed);
 
     const shown = (file: string) => (file.startsWith(`${io.cwd}${path.sep}`) ? path.relative(io.cwd, file) : file);
     const variables = [...result.workflow.matchAll(/^# Before the first run, set the repository variable (\w+) to (.*)\.$/gm)];
@@ -66,8 +66,43 @@ export function runCli(args: string[], io: {
   }
 }
 
+/** Whether a path is there at all, also as a link to nothing. */
+function present(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a plain file (not a link) already holds exactly this text. */
+function unchanged(file: string, text: string): boolean {
+  return present(file) && fs.lstatSync(file).isFile() && fs.readFileSync(file, 'utf8') === text;
+}
+
 /**
- * `--out` must be a directory this process can write to, or one it can create.
+ * Writes every file or none: each goes to a temporary file beside it first, and only when
+ * all are written do they replace their targets (a link is replaced, not written through).
+ */
+function writeAll(files: Array<[string, string]>): void {
+  const written: string[] = [];
+  try {
+    for (const [file, text] of files) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.partial`, text);
+      written.push(`${file}.partial`);
+    }
+  } catch (error) {
+    written.forEach(partial => fs.rmSync(partial, { force: true }));
+    throw error;
+  }
+  for (const [file] of files) fs.renameSync(`${file}.partial`, file);
+}
+
+/**
+ * `--out` (and the workflow's folder in it) must be a directory this process can write to,
+ * or one it can create.
  */
 function assertWritableDirectory(out: string, given: string): void {
   let existing = out;

@@ -113,7 +113,9 @@ describe('cdk-github-actions-oidc command line', () => {
     [['--repo', 'octo-org/octo-app', '--region', 'eu-west-1'], 2, /No subject given: .* --branch, --tag, --environment or --pull-request/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--bogus'], 2, /Unknown option '--bogus'/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main'], 2, /No AWS Region: pass --region/],
-    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'Frankfurt'], 2, /Invalid --region 'Frankfurt'/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'Frankfurt'], 2, /Invalid Region 'Frankfurt' \(from --region\): use a Region code such as 'eu-west-1'\./],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'us-east1'], 2, /Invalid Region 'us-east1' \(from --region\): did you mean 'us-east-1'\?/],
+    [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'US-EAST-1'], 2, /Invalid Region 'US-EAST-1' \(from --region\): did you mean 'us-east-1'\?/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--stack-name', '1st'], 2, /Invalid --stack-name '1st'/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--managed-policy', 'AmazonEC2ReadOnlyAccess'], 2,
       /Invalid --managed-policy 'AmazonEC2ReadOnlyAccess': give the policy's ARN/],
@@ -127,7 +129,7 @@ describe('cdk-github-actions-oidc command line', () => {
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--role-name', 'has space/x'], 1,
       /Invalid role name 'has space\/x': role names are 1-64 letters, digits or '_\+=,\.@-' characters; this one has ' ', '\/', which are not allowed\./],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-wset-1'], 2,
-      /Unknown --region 'eu-wset-1': did you mean 'eu-west-1'\? For a Region newer than this version, add --allow-unknown-region\./],
+      /Unknown Region 'eu-wset-1' \(from --region\): did you mean 'eu-west-1'\? For a Region newer than this version, add --allow-unknown-region\./],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--out', 'README.md'], 2, /Invalid --out 'README\.md': .*README\.md is a file, not a directory/],
     [['--repo', 'octo-org@1234567/octo-app', '--branch', 'main', '--region', 'eu-west-1'], 1, /has only one of the owner ID and the repository ID/],
   ])('refuses %p and writes nothing', (args, code, message) => {
@@ -145,6 +147,36 @@ describe('cdk-github-actions-oidc command line', () => {
     const policy = deployedTrustPolicy(outputs(run).template);
     expect(admits(policy, { sub: 'repo:octo-org@1234567/octo-app@89012345:ref:refs/heads/main' })).toBe(true);
     expect(admits(policy, { sub: 'repo:octo-org/octo-app:ref:refs/heads/main' })).toBe(false);
+  });
+
+  test('says where a Region came from', () => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main'], { AWS_REGION: 'eu-wst-1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown Region 'eu-wst-1' \(from AWS_REGION\): did you mean 'eu-west-1'\?/);
+  });
+
+  test.each([
+    ['a link to nothing in place of the workflow', (dir: string) => {
+      fs.mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+      fs.symlinkSync(path.join(dir, 'nowhere.yml'), path.join(dir, '.github', 'workflows', 'github-actions-oidc.yml'));
+    }],
+    ['a link in place of the template', (dir: string) => {
+      fs.writeFileSync(path.join(dir, 'elsewhere.yaml'), 'kept');
+      fs.symlinkSync(path.join(dir, 'elsewhere.yaml'), path.join(dir, 'github-actions-oidc.template.yaml'));
+    }],
+  ])('writes nothing, and through no link, where %s stands', (_what, prepare) => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1'], {}, prepare);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Not overwriting .*: it exists \(or is a link\) and differs/);
+    expect(fs.existsSync(path.join(run.dir, 'github-actions-oidc.template.yaml')) && !fs.lstatSync(path.join(run.dir, 'github-actions-oidc.template.yaml')).isSymbolicLink()).toBe(false);
+    if (fs.existsSync(path.join(run.dir, 'elsewhere.yaml'))) expect(fs.readFileSync(path.join(run.dir, 'elsewhere.yaml'), 'utf8')).toBe('kept');
+  });
+
+  test('refuses an --out whose .github is a file, before writing anything', () => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1'], {}, dir => fs.writeFileSync(path.join(dir, '.github'), ''));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Invalid --out '\.': .*\.github is a file, not a directory/);
+    expect(files(run.dir)).toEqual(['.github']);
   });
 
   test('takes a Region newer than this version when told to', () => {
@@ -171,7 +203,7 @@ describe('cdk-github-actions-oidc command line', () => {
     expect(again(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1']).code).toBe(0);
     const refused = again(['--repo', 'octo-org/octo-app', '--branch', 'dev', '--region', 'eu-west-1']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/Not overwriting .*github-actions-oidc\.template\.yaml and .*github-actions-oidc\.yml: it exists and differs from what this run would write\. .* add --force to overwrite it\./);
+    expect(refused.stderr).toMatch(/Not overwriting .*github-actions-oidc\.template\.yaml and .*github-actions-oidc\.yml: it exists \(or is a link\) and differs from what this run would write\. .* or add --force\./);
     expect(fs.readFileSync(path.join(first.dir, 'github-actions-oidc.template.yaml'), 'utf8')).toBe(before);
     expect(again(['--repo', 'octo-org/octo-app', '--branch', 'dev', '--region', 'eu-west-1', '--force']).code).toBe(0);
     expect(fs.readFileSync(path.join(first.dir, 'github-actions-oidc.template.yaml'), 'utf8')).not.toBe(before);

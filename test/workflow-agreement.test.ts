@@ -1,6 +1,7 @@
+import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
-import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
+import { GitHubActionsRole, GitHubClaim, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { admits } from './oracle';
 import { keepWorkflow, newStack, synth, trustPolicy } from './util';
 
@@ -35,18 +36,33 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
 
-/** The job's `if`, as GitHub evaluates the conditions the library writes. */
-function conditionHolds(condition: string | undefined, event: string, ref: string): boolean {
-  if (condition === undefined) return true;
-  return condition.split(' || ').some(term => {
-    let match = /^github\.event_name != '(.*)'$/.exec(term);
-    if (match) return event !== match[1];
-    match = /^github\.ref == '(.*)'$/.exec(term);
-    if (match) return ref === match[1].replace(/''/g, "'");
-    match = /^startsWith\(github\.ref, '(.*)'\)$/.exec(term);
-    if (match) return ref.startsWith(match[1].replace(/''/g, "'"));
-    throw new Error(`Unknown term in the job's condition: ${term}`);
-  });
+/**
+ * The refs whose runs the workflow's trust job lets through: its script, run by bash
+ * (every ref when there is no such job).
+ */
+function trustedRefs(workflow: any, refs: string[]): Set<string> {
+  const trust = workflow.jobs.trust;
+  if (trust === undefined) return new Set(refs);
+  const script: string = trust.steps[0].run;
+  const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+  const program = refs.map(ref => `REF=${quote(ref)}\nGITHUB_OUTPUT=$(mktemp)\n${script}\ncat "$GITHUB_OUTPUT"; rm -f "$GITHUB_OUTPUT"\necho "--"`).join('\n');
+  const outputs = spawnSync('bash', ['-c', program], { encoding: 'utf8' }).stdout.split('--\n');
+  return new Set(refs.filter((_, i) => outputs[i].includes('trusted=true')));
+}
+
+/** Whether the job that assumes the role runs, as GitHub evaluates the conditions the library writes. */
+function deployRuns(job: any, event: string, trusted: boolean, fromFork = false): boolean {
+  const sameRepository = !fromFork;
+  switch (job.if) {
+    case undefined: return true;
+    case "needs.trust.outputs.trusted == 'true'": return trusted;
+    case "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name == github.repository":
+      return event !== 'pull_request' || sameRepository;
+    case "(github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository) || "
+      + "(github.event_name != 'pull_request' && needs.trust.outputs.trusted == 'true')":
+      return event === 'pull_request' ? sameRepository : trusted;
+    default: throw new Error(`Unknown job condition: ${job.if}`);
+  }
 }
 
 describe('a rendered workflow and its role agree', () => {
@@ -57,7 +73,6 @@ describe('a rendered workflow and its role agree', () => {
     expect(githubFilterMatches('v[a-zA-Z0-9]', 'v10')).toBe(false);
     expect(githubFilterMatches('v?', 'v')).toBe(true);
     expect(githubFilterMatches('c\\+\\+', 'c++')).toBe(true);
-    expect(conditionHolds("github.event_name != 'workflow_dispatch' || github.ref == 'refs/heads/main'", 'workflow_dispatch', 'refs/heads/dev')).toBe(false);
   });
 
   const piece = fc.constantFrom('main', 'dev', 'release', 'v1', 'v10', 'x', 'feature', '2026', 'hotfix');
@@ -74,7 +89,7 @@ describe('a rendered workflow and its role agree', () => {
     fc.array(subjectFor(repos[0]), { minLength: 1, maxLength: 4 }),
     fc.array(subjectFor(repos[1]), { minLength: 0, maxLength: 3 }),
   );
-  const candidates = ['main', 'dev', 'release', 'release/1', 'release/a/b', 'v1', 'v10', 'v1.2', 'x', 'feature/x', 'main-evil', 'v', 'vX'];
+  const candidates = ['main', 'MAIN', 'dev', 'release', 'release/1', 'Release/1', 'release/a/b', 'v1', 'v10', 'v1.2', 'x', 'feature/x', 'main-evil', 'v', 'vX'];
 
   test('every run the workflow starts is admitted, and every trusted kind is reached', () => {
     let runs = 0;
@@ -90,18 +105,20 @@ describe('a rendered workflow and its role agree', () => {
       const on = workflow.on;
       const sub = (context: string) => `repo:octo-org/octo-app:${job.environment !== undefined ? `environment:${job.environment}` : context}`;
       const started: string[] = [];
-      const names = [...candidates, ...own.flatMap(entry => [entry.subject.value.split(':').pop()!.replace(/^refs\/(heads|tags)\//, '').replace(/[*?]/g, 'z')])];
-      for (const ref of names) {
-        // A push filter for only branches (or only tags) starts no run for the other kind.
+      const names = [...candidates, ...own.map(entry => entry.subject.value.split(':').pop()!.replace(/^refs\/(heads|tags)\//, '').replace(/[*?]/g, 'z'))];
+      const refs = names.flatMap(ref => [`refs/heads/${ref}`, `refs/tags/${ref}`]);
+      const trusted = trustedRefs(workflow, refs);
+      // GitHub may match filters without regard to case: assume it does, so that the ref check must catch it.
+      const filtered = (filters: string[] | undefined, ref: string) => (filters ?? []).some(f => githubFilterMatches(f.toLowerCase(), ref.toLowerCase()));
+      for (const ref of refs) {
+        const name = ref.replace(/^refs\/(heads|tags)\//, '');
         const push = on.push;
         const every = push !== undefined && push.branches === undefined && push.tags === undefined;
-        if (every || (push?.branches ?? []).some((f: string) => githubFilterMatches(f, ref))) started.push(sub(`ref:refs/heads/${ref}`));
-        if (every || (push?.tags ?? []).some((f: string) => githubFilterMatches(f, ref))) started.push(sub(`ref:refs/tags/${ref}`));
-        for (const kind of ['heads', 'tags']) {
-          if (on.workflow_dispatch && conditionHolds(job.if, 'workflow_dispatch', `refs/${kind}/${ref}`)) started.push(sub(`ref:refs/${kind}/${ref}`));
-        }
+        const pushed = push !== undefined && (every || filtered(ref.startsWith('refs/heads/') ? push.branches : push.tags, name));
+        if ((pushed || on.workflow_dispatch) && deployRuns(job, pushed ? 'push' : 'workflow_dispatch', trusted.has(ref))) started.push(sub(`ref:${ref}`));
       }
-      if (on.pull_request && conditionHolds(job.if, 'pull_request', 'refs/pull/1/merge')) started.push(sub('pull_request'));
+      if (on.pull_request && deployRuns(job, 'pull_request', false)) started.push(sub('pull_request'));
+      if (on.pull_request && deployRuns(job, 'pull_request', false, true)) throw new Error('A pull request from a fork starts the job');
 
       for (const token of started) {
         if (!admits(policy, { sub: token })) throw new Error(`The workflow starts a run with ${token}, which the role refuses`);
@@ -160,11 +177,45 @@ describe('a rendered workflow and its role agree', () => {
     expect(admits(policy, { sub: `repo:octo-org/octo-app:environment:${job.environment}` })).toBe(true);
   });
 
+  const roleOf = (subjects: GitHubSubject[]) => {
+    const stack = newStack();
+    return new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects });
+  };
+
+  test('a job in an environment whose subject also pins the ref runs only on that ref', () => {
+    const role = roleOf([GitHubSubject.fromString('repo:octo-org/octo-app:environment:prod:ref:refs/heads/main')]);
+    const workflow = parse(keepWorkflow(role.renderWorkflow()));
+    expect(workflow.jobs.deploy.environment).toBe('prod');
+    expect([...trustedRefs(workflow, ['refs/heads/main', 'refs/heads/feature'])]).toEqual(['refs/heads/main']);
+    expect(workflow.on.push).toEqual({ branches: ['main'] });
+  });
+
+  test('subjects that need a reusable workflow are left to workflows that call it', () => {
+    const shared = GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main');
+    expect(() => roleOf([GitHubSubject.fromClaims([GitHubClaim.repo(repos[0]), shared])]).renderWorkflow())
+      .toThrow(/No trigger can start a run that the role admits for repo:octo-org\/octo-app: .* need a reusable workflow \(job_workflow_ref\)/);
+    const workflow = parse(keepWorkflow(roleOf([GitHubSubject.fromClaims([GitHubClaim.repo(repos[0]), GitHubClaim.branch('main'), shared]), repos[0].tag('v1')]).renderWorkflow()));
+    expect(workflow.on.push).toEqual({ tags: ['v1'] });
+  });
+
+  test('a name holding ${{ is refused, for GitHub would evaluate it', () => {
+    expect(() => roleOf([repos[0].branch('x${{true}}')]).renderWorkflow()).toThrow(/GitHub would read '\$\{\{' in it as an expression/);
+  });
+
+  test('a role that admits any context runs its job in the environment asked for', () => {
+    expect(parse(keepWorkflow(roleOf([repos[0].anyContext()]).renderWorkflow({ environment: 'prod' }))).jobs.deploy.environment).toBe('prod');
+    expect(() => roleOf([repos[0].environment('prod-*')]).renderWorkflow({ environment: 'prod-*' })).toThrow(/name one environment, without wildcards/);
+  });
+
+  test('a branch with ] gets a filter actionlint and GitHub accept', () => {
+    expect(parse(keepWorkflow(roleOf([repos[0].branch('a]b'), repos[0].branch('c++')]).renderWorkflow())).on.push.branches).toEqual(['a]b', 'c\\+\\+']);
+  });
+
   test('a manual run on a branch the role does not trust is skipped, not denied', () => {
     const stack = newStack();
     const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [repos[0].branch('main')] });
-    const job = parse(keepWorkflow(role.renderWorkflow())).jobs.deploy;
-    expect(conditionHolds(job.if, 'workflow_dispatch', 'refs/heads/main')).toBe(true);
-    expect(conditionHolds(job.if, 'workflow_dispatch', 'refs/heads/dev')).toBe(false);
+    const workflow = parse(keepWorkflow(role.renderWorkflow()));
+    expect([...trustedRefs(workflow, ['refs/heads/main', 'refs/heads/dev', 'refs/heads/MAIN', 'refs/tags/main'])]).toEqual(['refs/heads/main']);
+    expect(deployRuns(workflow.jobs.deploy, 'workflow_dispatch', false)).toBe(false);
   });
 });

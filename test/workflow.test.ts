@@ -16,7 +16,8 @@ function rendered(text: string): any {
 }
 
 function step(workflow: any, name: string): any {
-  const job: any = Object.values(workflow.jobs)[0];
+  // The job that assumes the role comes last, after the job that checks the ref (where there is one).
+  const job: any = Object.values(workflow.jobs).pop();
   return job.steps.find((s: any) => s.name === name);
 }
 
@@ -62,9 +63,8 @@ describe('GitHubActionsRole.renderWorkflow', () => {
       pull_request: {},
       workflow_dispatch: {},
     });
-    expect(workflow.jobs.deploy.if).toBe(
-      "github.event_name != 'workflow_dispatch' || github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/heads/release/')",
-    );
+    expect(workflow.jobs.deploy.needs).toBe('trust');
+    expect(workflow.jobs.trust.steps[0].run).toContain("'refs/heads/main'|'refs/heads/release/'*|'refs/tags/v'?'.'*)");
     expect(workflow.jobs.deploy.environment).toBeUndefined();
   });
 

@@ -4,7 +4,7 @@ import type { GitHubSubject } from '../subject';
 import type { GitHubWorkflowOptions } from '../workflow';
 import { apiName } from './api-names';
 import { REGION } from './arns';
-import { planRuns } from './workflow-triggers';
+import { planRuns, RunPlan, toShellPattern } from './workflow-triggers';
 import { toYaml } from './yaml';
 
 /**
@@ -90,17 +90,19 @@ export function renderWorkflowDocument(spec: WorkflowSpec, options: GitHubWorkfl
     ...(commands ? [{ name: 'Run', run: commands.join('\n') }] : spec.defaultSteps),
   ];
 
+  const job = {
+    'runs-on': options.runsOn ?? 'ubuntu-latest',
+    ...jobCondition(plan),
+    ...(plan.environment ? { environment: plan.environment } : {}),
+    steps,
+  };
   const document = {
     name: options.workflowName ?? spec.defaultName,
     on: plan.on,
     permissions: { 'id-token': 'write', 'contents': 'read' },
     jobs: {
-      [spec.jobId]: {
-        'runs-on': options.runsOn ?? 'ubuntu-latest',
-        ...(plan.condition ? { if: plan.condition } : {}),
-        ...(plan.environment ? { environment: plan.environment } : {}),
-        steps,
-      },
+      ...(plan.trustedRefs ? { [TRUST_JOB]: trustJob(plan.trustedRefs, options.runsOn) } : {}),
+      [spec.jobId]: job,
     },
   };
 
@@ -123,4 +125,46 @@ function workflowRegion(role: IConstruct, options: GitHubWorkflowOptions): strin
     throw new Error(`Invalid AWS Region '${region}': use a Region code such as 'us-east-1'.`);
   }
   return region;
+}
+
+const TRUST_JOB = 'trust';
+const FROM_THIS_REPOSITORY = 'github.event.pull_request.head.repo.full_name == github.repository';
+
+/**
+ * The job that checks, case-sensitively and with the role's own patterns, that the run is
+ * on a ref the role trusts; the job that assumes the role runs only where it says so.
+ */
+function trustJob(refs: string[], runsOn: string | undefined): unknown {
+  return {
+    'runs-on': runsOn ?? 'ubuntu-latest',
+    'outputs': { trusted: `\${{ steps.ref.outputs.trusted }}` },
+    'steps': [{
+      name: 'Check that the role trusts this ref',
+      id: 'ref',
+      env: { REF: '${{ github.ref }}' },
+      run: [
+        'case "$REF" in',
+        `  ${refs.map(toShellPattern).join('|')}) echo "trusted=true" >> "$GITHUB_OUTPUT" ;;`,
+        '  *) echo "::notice::The role does not trust $REF, so the job that assumes it is skipped." ;;',
+        'esac',
+      ].join('\n'),
+    }],
+  };
+}
+
+/**
+ * When the job that assumes the role runs: after the ref check, and for pull requests only
+ * from the repository itself (a fork's pull request gets no OIDC token).
+ */
+function jobCondition(plan: RunPlan): { [key: string]: unknown } {
+  const trusted = `needs.${TRUST_JOB}.outputs.trusted == 'true'`;
+  if (plan.trustedRefs && plan.pullRequests) {
+    return {
+      needs: TRUST_JOB,
+      if: `(github.event_name == 'pull_request' && ${FROM_THIS_REPOSITORY}) || (github.event_name != 'pull_request' && ${trusted})`,
+    };
+  }
+  if (plan.trustedRefs) return { needs: TRUST_JOB, if: trusted };
+  if (plan.pullRequests) return { if: `github.event_name != 'pull_request' || ${FROM_THIS_REPOSITORY}` };
+  return {};
 }

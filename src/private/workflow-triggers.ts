@@ -9,15 +9,28 @@ import type { GitHubRepository, GitHubSubject } from '../subject';
  *
  * GitHub sends `environment:NAME` for a job in an environment, whatever started it; else
  * `ref:refs/heads/BRANCH` or `ref:refs/tags/TAG` for a push or a manual run, and
- * `pull_request` for a pull request. GitHub's filter syntax is not IAM's, so IAM patterns
- * are translated into filters that start no run the role would refuse, and manual runs,
- * which a user can start on any branch or tag, are guarded by the job's `if`.
+ * `pull_request` for a pull request. Triggers narrow the runs (GitHub's filter syntax is not
+ * IAM's, so patterns are translated into filters that are never wider); where a run could
+ * still be on a ref the role refuses — a manual run can be started on any branch or tag, and
+ * GitHub compares strings without regard to case — a first job checks the ref with the
+ * role's own patterns, case-sensitively, and the job that assumes the role runs only after it.
  */
 export interface RunPlan {
   readonly on: { [event: string]: unknown };
   readonly environment?: string;
-  /** The job's condition, where some manual runs must be skipped. */
-  readonly condition?: string;
+  /** Full refs, with IAM wildcards, that a run must be on; none when every run is admitted. */
+  readonly trustedRefs?: string[];
+  /** Whether pull requests start runs (which must come from the repository, not a fork). */
+  readonly pullRequests: boolean;
+}
+
+/** What one trusted subject asks of a run, for the workflow to meet. */
+interface Requirement {
+  readonly kind: 'any' | 'ref' | 'environment' | 'pullRequest';
+  /** The full ref (an IAM pattern) the run must be on. */
+  readonly ref?: string;
+  /** The environment (an IAM pattern) the job must use. */
+  readonly environment?: string;
 }
 
 export function planRuns(
@@ -26,45 +39,83 @@ export function planRuns(
   environment: string | undefined,
 ): RunPlan {
   const subjects = subjectsOfRepository(trusted, repository);
-  const contexts = subjects.map(subject => subject._runContext).filter(context => context !== undefined);
-  const jobEnvironment = environmentOf(subjects, environment);
-  if (subjects.some(subject => subject.admitsAnyContext)) {
-    return { on: { push: {}, pull_request: {}, workflow_dispatch: {} }, environment: jobEnvironment };
-  }
-  const names = (kind: string) => unique(contexts.filter(c => c.kind === kind && !Token.isUnresolved(c.name!)).map(c => c.name!));
-  const branches = names('branch');
-  const tags = names('tag');
-  const pullRequests = contexts.some(c => c.kind === 'pullRequest');
-
-  const on: { [event: string]: unknown } = {};
-  if (branches.length > 0 || tags.length > 0) {
-    on.push = {
-      ...(branches.length > 0 ? { branches: unique(branches.map(toGitHubFilter)) } : {}),
-      ...(tags.length > 0 ? { tags: unique(tags.map(toGitHubFilter)) } : {}),
-    };
-  }
-  // A job in an environment should not run for pull requests.
-  if (pullRequests && jobEnvironment === undefined) on.pull_request = {};
-
-  if (jobEnvironment !== undefined) {
-    on.workflow_dispatch = {};
-    return { on, environment: jobEnvironment };
-  }
-  const refs = [
-    ...branches.map(name => refCondition('refs/heads/', name)),
-    ...tags.map(name => refCondition('refs/tags/', name)),
-  ].filter((condition): condition is string => condition !== undefined);
-  if (refs.length > 0) on.workflow_dispatch = {};
-  if (Object.keys(on).length === 0) {
+  const expression = subjects.find(subject => subject.value.includes('${{'));
+  if (expression !== undefined) {
     throw new Error(
-      `No trigger can start a run that the role admits for ${repositoryName(subjects, repository)}: its subjects name no branch, ` +
-      'tag, pull request or environment by a value known at synth time. Trust such a subject, or write the workflow by hand.',
+      `Cannot render a workflow for '${expression.value}': GitHub would read '\${{' in it as an expression. ` +
+      'Write this workflow by hand, or rename the branch, tag or environment.',
     );
   }
+  const requirements = subjects.map(requirementOf).filter((r): r is Requirement => r !== undefined);
+  if (requirements.length === 0) {
+    throw new Error(
+      `No trigger can start a run that the role admits for ${repositoryName(subjects, repository)}: its subjects name no branch, ` +
+      'tag, pull request or environment by a value known at synth time, or need a reusable workflow (job_workflow_ref) that ' +
+      'a rendered workflow does not call. Trust such a subject, or write the workflow by hand.',
+    );
+  }
+  if (requirements.some(r => r.kind === 'any')) {
+    if (environment !== undefined) assertEnvironmentName(environment);
+    return { on: { push: {}, pull_request: {}, workflow_dispatch: {} }, environment, pullRequests: true };
+  }
+
+  const jobEnvironment = environmentOf(requirements, environment);
+  if (jobEnvironment !== undefined) {
+    const admitting = requirements.filter(r => r.kind === 'environment' && matchesLike(r.environment!, jobEnvironment));
+    const refs = admitting.some(r => r.ref === undefined) ? undefined : unique(admitting.map(r => r.ref!));
+    return {
+      on: { ...pushFilters(refs ?? requirements.filter(r => r.kind === 'ref').map(r => r.ref!)), workflow_dispatch: {} },
+      environment: jobEnvironment,
+      trustedRefs: refs,
+      pullRequests: false,
+    };
+  }
+
+  const refs = unique(requirements.filter(r => r.kind === 'ref').map(r => r.ref!));
+  const pullRequests = requirements.some(r => r.kind === 'pullRequest');
   return {
-    on,
-    condition: refs.length > 0 ? `github.event_name != 'workflow_dispatch' || ${refs.join(' || ')}` : undefined,
+    on: {
+      ...pushFilters(refs),
+      ...(pullRequests ? { pull_request: {} } : {}),
+      ...(refs.length > 0 ? { workflow_dispatch: {} } : {}),
+    },
+    trustedRefs: refs.length > 0 ? refs : undefined,
+    pullRequests,
   };
+}
+
+/**
+ * What a subject asks of a run; none for a subject no rendered workflow can meet: one
+ * known only at deployment, one that names a reusable workflow, or one pinned to a single
+ * pull request.
+ */
+function requirementOf(subject: GitHubSubject): Requirement | undefined {
+  if (subject.claims.length === 0 || subject.claims.some(claim => claim.key === 'job_workflow_ref')) return undefined;
+  const ref = subject.claims.find(claim => claim.key === 'ref')?.text.slice('ref:'.length);
+  const context = subject._runContext;
+  if ((ref !== undefined && Token.isUnresolved(ref)) || (context?.name !== undefined && Token.isUnresolved(context.name))) return undefined;
+  if (context === undefined) return ref === undefined ? { kind: 'any' } : refRequirement(ref);
+  switch (context.kind) {
+    case 'any': return { kind: 'any' };
+    case 'branch': return { kind: 'ref', ref: `refs/heads/${context.name}` };
+    case 'tag': return { kind: 'ref', ref: `refs/tags/${context.name}` };
+    case 'environment': return { kind: 'environment', environment: context.name, ref };
+    case 'pullRequest': return ref === undefined || ref === 'refs/pull/*/merge' ? { kind: 'pullRequest' } : undefined;
+  }
+}
+
+/** A subject template without a context: the ref alone identifies the run. */
+function refRequirement(ref: string): Requirement | undefined {
+  if (ref.startsWith('refs/pull/')) return ref === 'refs/pull/*/merge' ? { kind: 'pullRequest' } : undefined;
+  return { kind: 'ref', ref };
+}
+
+function pushFilters(refs: string[]): { [event: string]: unknown } {
+  const names = (prefix: string) => unique(refs.filter(ref => ref.startsWith(prefix)).map(ref => toGitHubFilter(ref.slice(prefix.length))));
+  const branches = names('refs/heads/');
+  const tags = names('refs/tags/');
+  if (branches.length === 0 && tags.length === 0) return {};
+  return { push: { ...(branches.length > 0 ? { branches } : {}), ...(tags.length > 0 ? { tags } : {}) } };
 }
 
 /**
@@ -73,8 +124,8 @@ export function planRuns(
  */
 function subjectsOfRepository(subjects: GitHubSubject[], repository: GitHubRepository | undefined): GitHubSubject[] {
   const keyed = subjects.filter(subject => repositoryKey(subject) !== undefined);
+  const keys = unique(keyed.map(repositoryKey) as string[]);
   if (repository === undefined) {
-    const keys = unique(keyed.map(repositoryKey) as string[]);
     if (keys.length > 1) {
       throw new Error(
         `The role trusts several repositories (${keys.join(', ')}), and a workflow runs in one of them: say which ` +
@@ -87,8 +138,9 @@ function subjectsOfRepository(subjects: GitHubSubject[], repository: GitHubRepos
   const found = keyed.filter(subject => wanted.includes(repositoryKey(subject)!));
   if (found.length === 0) {
     throw new Error(
-      `The role trusts no subject of ${repository.fullName}: a workflow there could not assume it. ` +
-      `Pass one of the repositories it trusts (${unique(keyed.map(repositoryKey) as string[]).join(', ')}).`,
+      `The role trusts no subject of ${repository._claimValue}: a workflow there could not assume it. ` +
+      `Pass one of the repositories it trusts (${keys.join(', ')}), written as its subjects write it ` +
+      "(with its IDs, as in GitHubRepository.fromFullName('octo-org@1234567/octo-app@89012345'), where they have them).",
     );
   }
   return found;
@@ -110,11 +162,10 @@ function repositoryName(subjects: GitHubSubject[], repository: GitHubRepository 
  * The job's environment: the one asked for, which the role must admit, or else the first
  * the role trusts by its exact name.
  */
-function environmentOf(subjects: GitHubSubject[], requested: string | undefined): string | undefined {
-  const patterns = subjects.map(subject => subject._runContext)
-    .filter(context => context?.kind === 'environment' && !Token.isUnresolved(context.name!))
-    .map(context => context!.name!);
+function environmentOf(requirements: Requirement[], requested: string | undefined): string | undefined {
+  const patterns = unique(requirements.filter(r => r.kind === 'environment').map(r => r.environment!));
   if (requested !== undefined) {
+    assertEnvironmentName(requested);
     if (!patterns.some(pattern => matchesLike(pattern, requested))) {
       throw new Error(
         `The role does not trust the environment '${requested}' for this repository, so the job's token would be refused. ` +
@@ -124,7 +175,7 @@ function environmentOf(subjects: GitHubSubject[], requested: string | undefined)
     return requested;
   }
   const exact = patterns.find(pattern => !/[*?]/.test(pattern));
-  if (exact === undefined && patterns.length > 0 && subjects.every(s => s._runContext?.kind === 'environment')) {
+  if (exact === undefined && patterns.length > 0 && requirements.every(r => r.kind === 'environment')) {
     throw new Error(
       `The role trusts environments only by pattern (${patterns.join(', ')}), so the workflow cannot tell which one its job ` +
       "runs in: name it with the workflow's environment option, such as 'production'.",
@@ -133,18 +184,10 @@ function environmentOf(subjects: GitHubSubject[], requested: string | undefined)
   return exact;
 }
 
-/**
- * A condition on `github.ref` that holds only for refs the name admits: equality for an
- * exact name, a prefix for a name whose one wildcard is a final `*`; none otherwise.
- */
-function refCondition(prefix: string, name: string): string | undefined {
-  if (!/[*?]/.test(name)) return `github.ref == ${quote(prefix + name)}`;
-  if (/^[^*?]*\*$/.test(name)) return `startsWith(github.ref, ${quote(prefix + name.slice(0, -1))})`;
-  return undefined;
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+function assertEnvironmentName(name: string): void {
+  if (/[*?]/.test(name) || name.includes('${{')) {
+    throw new Error(`Invalid environment '${name}' for the job: name one environment, without wildcards or '\${{'.`);
+  }
 }
 
 /**
@@ -155,9 +198,19 @@ function quote(text: string): string {
  */
 export function toGitHubFilter(name: string): string {
   return name
-    .replace(/([+!\\\]\[])/g, '\\$1')
+    .replace(/([+!\\[])/g, '\\$1')
     .replace(/\*/g, '**')
     .replace(/\?/g, '[a-zA-Z0-9]');
+}
+
+/**
+ * A shell `case` pattern that matches what the IAM pattern matches: `*` and `?` mean the
+ * same in both; everything else is quoted.
+ */
+export function toShellPattern(pattern: string): string {
+  return pattern.split(/([*?])/).filter(part => part !== '')
+    .map(part => part === '*' || part === '?' ? part : `'${part.replace(/'/g, "'\\''")}'`)
+    .join('');
 }
 
 function unique(values: string[]): string[] {
