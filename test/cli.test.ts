@@ -179,6 +179,17 @@ describe('cdk-github-actions-oidc command line', () => {
     expect(files(run.dir)).toEqual(['.github']);
   });
 
+  test('runs the job in the environment named, where the role trusts environments by pattern', () => {
+    const refused = cli(['--repo', 'octo-org/octo-app', '--environment', 'prod-*', '--region', 'eu-west-1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/name it with --job-environment, such as 'production'/);
+    const run = cli(['--repo', 'octo-org/octo-app', '--environment', 'prod-*', '--job-environment', 'prod-eu', '--region', 'eu-west-1']);
+    expect(run.code).toBe(0);
+    const { template, workflow } = outputs(run);
+    expect(workflow.jobs.deploy.environment).toBe('prod-eu');
+    expect(admits(deployedTrustPolicy(template), { sub: 'repo:octo-org/octo-app:environment:prod-eu' })).toBe(true);
+  });
+
   test('takes a Region newer than this version when told to', () => {
     const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'xy-north-9', '--allow-unknown-region']);
     expect(run.code).toBe(0);

@@ -64,7 +64,7 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
       output.overrideLogicalId(`${role.node.id}${output.node.id}`);
     }
     // The role trusts the same runs of every repository: one workflow serves them all.
-    const workflow = role.renderWorkflow({ region: options.region, repository: repositoriesOf(options)[0] });
+    const workflow = renderWorkflow(role, options);
     const template = app.synth().getStackByName(stack.stackName).template;
     const outputs: { [key: string]: string } = {};
     for (const [key, output] of Object.entries<any>(template.Outputs ?? {})) {
@@ -78,6 +78,15 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function renderWorkflow(role: GitHubActionsRole, options: CliOptions): string {
+  try {
+    return role.renderWorkflow({ region: options.region, repository: repositoriesOf(options)[0], environment: options.jobEnvironment });
+  } catch (error) {
+    // The library names its own option; the command line's is a flag.
+    throw new Error((error as Error).message.replace("the workflow's environment option", '--job-environment'));
   }
 }
 

@@ -20,6 +20,7 @@ export interface CliOptions {
   readonly out: string;
   readonly stackName: string;
   readonly force: boolean;
+  readonly jobEnvironment?: string;
 }
 
 /**
@@ -37,7 +38,9 @@ workflow that uses it. The template needs no CDK bootstrap: deploy it with
 Subjects (each is repeatable and applies to every --repo; give at least one):
   --branch NAME               runs on a branch ('*' and '?' are wildcards: 'release/*')
   --tag NAME                  runs on a tag ('v*')
-  --environment NAME          jobs that use a deployment environment
+  --environment NAME          jobs that use a deployment environment ('*' and '?' are wildcards)
+  --job-environment NAME      the environment the workflow's job runs in (default: the first
+                              --environment without wildcards; needed when all have them)
   --pull-request              runs triggered by pull requests
 
 Options:
@@ -88,6 +91,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
         'allow-unknown-region': { type: 'boolean' },
         'out': { type: 'string' },
         'force': { type: 'boolean' },
+        'job-environment': { type: 'string' },
         'help': { type: 'boolean' },
       },
     }));
@@ -112,6 +116,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     out: (values.out as string | undefined) ?? '.',
     stackName: (values['stack-name'] as string | undefined) ?? 'github-actions-oidc',
     force: values.force === true,
+    jobEnvironment: values['job-environment'] as string | undefined,
   };
 
   if (options.repositories.length === 0) {
