@@ -1,8 +1,9 @@
-import { App, Annotations as CoreAnnotations, Duration, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { ACCOUNT, newStack, synth, trustPolicy } from './util';
+import { trustPolicySize } from '../src/private/trust-policy-size';
 
 const app = GitHubRepository.of('octo-org', 'octo-app');
 const SUB = 'token.actions.githubusercontent.com:sub';
@@ -240,6 +241,43 @@ describe('GitHubActionsRole warnings', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
+  test('warns once for subjects that together admit every context, naming them sorted', () => {
+    const stack = newStack();
+    const role = roleIn(stack, [app.pullRequest(), app.tag('*'), app.environment('*'), app.branch('*')]);
+    role.addSubject(app.branch('main'));
+    const warnings = Annotations.fromStack(stack).findWarning('/Ci/Deploy', Match.anyValue());
+    expect(warnings.map(w => w.entry.data)).toEqual([
+      "Role trusts 'repo:octo-org/octo-app:environment:*', 'repo:octo-org/octo-app:pull_request', "
+      + "'repo:octo-org/octo-app:ref:refs/heads/*', 'repo:octo-org/octo-app:ref:refs/tags/*': together every branch, tag, "
+      + 'environment and pull request of the repository, as broad as trusting any context, including branches that anyone '
+      + 'with write access can push. Trust the branches, tags or environments that need the role instead, or acknowledge '
+      + 'this warning if it is intended. [ack: cdk-github-actions-oidc:anyContext]',
+    ]);
+  });
+
+  test('warns about the size once deploy-time values could take the policy past the limit, not at it', () => {
+    const withLimit = (limit?: number) => {
+      const stack = newStack();
+      const subjects = ['A', 'B', 'C'].map(id => app.environment(new CfnParameter(stack, id).valueAsString));
+      const role = roleIn(stack, subjects, { maxTrustPolicySize: limit });
+      const warnings = Annotations.fromStack(stack).findWarning('/Ci/Deploy', Match.stringLikeRegexp('values known only at deployment'));
+      return { role, warnings: warnings.map(w => String(w.entry.data)) };
+    };
+    const { role } = withLimit(4096);
+    const size = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
+    // Three environments known only at deployment: each at most 255 characters, each taking up to 4 once escaped.
+    const longest = size + 3 * 255 * 4;
+    expect(withLimit(longest).warnings).toEqual([]);
+    const [warning] = withLimit(longest - 1).warnings;
+    expect(warning).toBe(
+      `The trust policy is ${size} characters without its values known only at deployment, which may add up to 3060 characters `
+      + `(a '$', '*' or '?' in them takes 4): IAM refuses it at deployment if it grows past ${longest - 1}. Keep those values short, `
+      + "or trust fewer subjects, merge them into a pattern such as 'release/*', split them across roles, or, if the account's "
+      + 'quota was raised, set the maximum trust policy size, maxTrustPolicySize (max_trust_policy_size in Python), up to 4096. '
+      + '[ack: cdk-github-actions-oidc:trustPolicySize]',
+    );
+  });
+
   test('the warning can be acknowledged', () => {
     const stack = newStack();
     const role = roleIn(stack, [app.anyContext()]);
@@ -295,6 +333,29 @@ describe('GitHubActionsRole refuses', () => {
     const provider = new GitHubOidcProvider(stack, 'GitHub');
     expect(() => new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')], audience: 'https://github.com/octo-org' }))
       .toThrow(/Audience 'https:\/\/github.com\/octo-org' is not one of the provider's audiences \(sts.amazonaws.com\): IAM would refuse every token/);
+  });
+
+  test.each([
+    ['a space', 'has space', "' '"],
+    ['a slash and a colon', 'a/b:c/d', "'/', ':'"],
+  ])('a role name with %s, naming what is not allowed', (_what, roleName, named) => {
+    expect(() => roleIn(newStack(), [app.branch('main')], { roleName })).toThrow(
+      `Invalid role name '${roleName}': role names are 1-64 letters, digits or '_+=,.@-' characters; this one has ${named}, `
+      + `which ${named.includes(',') ? 'are' : 'is'} not allowed.`,
+    );
+  });
+
+  test('a deploy-time audience, saying how to pass one', () => {
+    const stack = newStack();
+    expect(() => roleIn(stack, [app.branch('main')], { audience: new CfnParameter(stack, 'Audience').valueAsString }))
+      .toThrow("Pass the audience as a literal string, such as 'sts.amazonaws.com'.");
+  });
+
+  test('an audience not among the provider\'s literal audiences, even when the provider also has one known at deployment', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub', { audiences: ['sts.amazonaws.com', 'https://github.com/octo-org'] });
+    expect(() => new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main')], audience: 'other' }))
+      .toThrow("Audience 'other' is not one of the provider's audiences (sts.amazonaws.com, https://github.com/octo-org): IAM would refuse every token.");
   });
 
   test.each(['two words', '', 'a'.repeat(256)])('the malformed audience %p', audience => {
