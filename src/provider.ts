@@ -4,8 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
 import { apiName } from './private/api-names';
 import { arnAtSynth, knownPartitionAndAccount } from './private/arns';
-import { assertNoDynamicReference, fragmentsOf, hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
+import { assertNoDynamicReference, fragmentsOf, hiddenCharacter } from './private/iam-strings';
 
 /**
  * An IAM OpenID Connect provider that trusts a GitHub Actions token issuer.

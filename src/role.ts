@@ -4,8 +4,8 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { apiName } from './private/api-names';
 import { everyContextUnions } from './private/breadth';
-import { hiddenCharacter } from './private/iam-strings';
 import { DEFAULT_AUDIENCE } from './private/defaults';
+import { hiddenCharacter } from './private/iam-strings';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
 import { renderWorkflowDocument, WorkflowSpec } from './private/workflow-document';
@@ -294,7 +294,7 @@ export class GitHubActionsRole extends iam.Role {
     const subjectCount = this.trust.subjects.length;
     if (subjectCount === 0) {
       return [
-        "The role trusts no subject, so no workflow could assume it: pass at least one in its subjects, such as " +
+        'The role trusts no subject, so no workflow could assume it: pass at least one in its subjects, such as ' +
         `GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call ${apiName('addSubject()')}.`,
       ];
     }

@@ -2,6 +2,7 @@ import { Aws, CfnDynamicReference, CfnDynamicReferenceService, CfnParameter, Fn,
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as fc from 'fast-check';
 import {
   EcrPushRole,
   GitHubActionsRole,
@@ -10,7 +11,6 @@ import {
   GitHubRepository,
   GitHubSubject,
 } from '../src';
-import * as fc from 'fast-check';
 import { admits, allowsAction, Token } from './oracle';
 import { ACCOUNT, deployedValue, newStack, synth, trustPolicy } from './util';
 

@@ -223,7 +223,7 @@ describe('GitHubOidcProvider.fromProviderArn', () => {
       .toThrow(/does not belong to issuer 'https:\/\/token\.actions\.githubusercontent\.com'/);
     expect(() => GitHubOidcProvider.fromProviderArn(stack, 'Third', `arn:aws:iam::${new CfnParameter(stack, 'Account').valueAsString}:oidc-provider/gitlab.com`))
       .toThrow(/does not belong to issuer/);
-    const arn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
-    expect(GitHubOidcProvider.fromProviderArn(stack, 'GitHub', arn).oidcProviderArn).toBe(arn);
+    const pseudo = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+    expect(GitHubOidcProvider.fromProviderArn(stack, 'GitHub', pseudo).oidcProviderArn).toBe(pseudo);
   });
 });

@@ -22,12 +22,7 @@ export function githubFilterMatches(filter: string, name: string): boolean {
   let source = '';
   for (let i = 0; i < filter.length; i++) {
     const c = filter[i];
-    if (c === '\\') source += escapeRegExp(filter[++i]);
-    else if (c === '*' && filter[i + 1] === '*') { source += '.*'; i++; }
-    else if (c === '*') source += '[^/]*';
-    else if (c === '[') { const end = filter.indexOf(']', i); source += filter.slice(i, end + 1); i = end; }
-    else if (c === '?' || c === '+') source += c;
-    else source += escapeRegExp(c);
+    if (c === '\\') {source += escapeRegExp(filter[++i]);} else if (c === '*' && filter[i + 1] === '*') { source += '.*'; i++; } else if (c === '*') {source += '[^/]*';} else if (c === '[') { const end = filter.indexOf(']', i); source += filter.slice(i, end + 1); i = end; } else if (c === '?' || c === '+') {source += c;} else {source += escapeRegExp(c);}
   }
   return new RegExp(`^${source}$`, 's').test(name);
 }
@@ -109,12 +104,13 @@ describe('a rendered workflow and its role agree', () => {
       const refs = names.flatMap(ref => [`refs/heads/${ref}`, `refs/tags/${ref}`]);
       const trusted = trustedRefs(workflow, refs);
       // GitHub may match filters without regard to case: assume it does, so that the ref check must catch it.
-      const filtered = (filters: string[] | undefined, ref: string) => (filters ?? []).some(f => githubFilterMatches(f.toLowerCase(), ref.toLowerCase()));
+      const filtered = (filters: string[] | undefined, refName: string) =>
+        (filters ?? []).some(f => githubFilterMatches(f.toLowerCase(), refName.toLowerCase()));
       for (const ref of refs) {
-        const name = ref.replace(/^refs\/(heads|tags)\//, '');
+        const shortName = ref.replace(/^refs\/(heads|tags)\//, '');
         const push = on.push;
         const every = push !== undefined && push.branches === undefined && push.tags === undefined;
-        const pushed = push !== undefined && (every || filtered(ref.startsWith('refs/heads/') ? push.branches : push.tags, name));
+        const pushed = push !== undefined && (every || filtered(ref.startsWith('refs/heads/') ? push.branches : push.tags, shortName));
         if ((pushed || on.workflow_dispatch) && deployRuns(job, pushed ? 'push' : 'workflow_dispatch', trusted.has(ref))) started.push(sub(`ref:${ref}`));
       }
       if (on.pull_request && deployRuns(job, 'pull_request', false)) started.push(sub('pull_request'));

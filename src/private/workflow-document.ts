@@ -137,7 +137,7 @@ const FROM_THIS_REPOSITORY = 'github.event.pull_request.head.repo.full_name == g
 function trustJob(refs: string[], runsOn: string | undefined): unknown {
   return {
     'runs-on': runsOn ?? 'ubuntu-latest',
-    'outputs': { trusted: `\${{ steps.ref.outputs.trusted }}` },
+    'outputs': { trusted: '${{ steps.ref.outputs.trusted }}' },
     'steps': [{
       name: 'Check that the role trusts this ref',
       id: 'ref',
