@@ -4,3 +4,6 @@ export * from './subject';
 export * from './role';
 export * from './workflow';
 export * from './ecr-push-role';
+export * from './analysis/github-token';
+export * from './analysis/trust-finding';
+export * from './analysis/trust-policy';

@@ -1,0 +1,204 @@
+import { GitHubSubject } from '../subject';
+import { everyContextUnions } from '../private/breadth';
+import { ACTION, matchesWildcard, providerIssuer } from './evaluation';
+import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
+import { TrustAuditRule, TrustFinding } from './trust-finding';
+
+/**
+ * The audit rules. What makes a subject broad or refused is not written here: the
+ * subject builders decide it (`GitHubSubject.fromString()`, `admitsAnyContext`, the
+ * role's every-context union check), so the audit and the builders never disagree.
+ */
+
+/** The issuers GitHub's tokens come from: github.com (and its enterprise issuers), GHE.com, GitHub Enterprise Server. */
+const GITHUB_ISSUER = /^(?:token\.actions\.githubusercontent\.com(?:\/[a-z0-9-]+)?|token\.actions\.[a-z0-9-]+\.ghe\.com|[a-z0-9.-]+\/_services\/token)$/;
+
+export function isGitHubIssuer(issuer: string): boolean {
+  return GITHUB_ISSUER.test(issuer.toLowerCase());
+}
+
+/** The issuer a condition key belongs to (lower case) and the claim it names, if the key is an issuer's. */
+function keyParts(key: string): { issuer: string; claim: string } | undefined {
+  const colon = key.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const issuer = key.slice(0, colon).toLowerCase();
+  return isGitHubIssuer(issuer) ? { issuer, claim: key.slice(colon + 1).toLowerCase() } : undefined;
+}
+
+/** The GitHub issuers a statement trusts: those its principal names, else those its condition keys name. */
+export function trustedGitHubIssuers(statement: PolicyStatement): string[] {
+  if (statement.notPrincipal) return [];
+  const named = statement.principal.federated.map(providerIssuer).filter((issuer): issuer is string => issuer !== undefined && isGitHubIssuer(issuer));
+  if (named.length > 0) return [...new Set(named)];
+  const unnamed = statement.principal.everyone || statement.principal.federated.some(arn => providerIssuer(arn) === undefined);
+  if (!unnamed) return [];
+  return [...new Set(statement.conditions.map(clause => keyParts(clause.key)?.issuer).filter((issuer): issuer is string => issuer !== undefined))];
+}
+
+/** Whether a statement allows `sts:AssumeRoleWithWebIdentity` to a GitHub issuer. */
+export function trustsGitHub(statement: PolicyStatement): boolean {
+  const listed = statement.actions.some(action => matchesWildcard(action.toLowerCase(), ACTION.toLowerCase()));
+  return statement.effect === 'Allow' && (statement.notAction ? !listed : listed) && trustedGitHubIssuers(statement).length > 0;
+}
+
+const POSITIVE = ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'];
+
+/** Whether a clause holds only when the key is in the request with one of the values. */
+function requiresValue(clause: ConditionClause): boolean {
+  return POSITIVE.includes(clause.base) && !clause.ifExists && clause.set !== 'ForAllValues';
+}
+
+/** The values that a statement requires a claim of an issuer to have (one of), by clause. */
+function required(statement: PolicyStatement, issuer: string, claim: string): ConditionClause[] {
+  return statement.conditions.filter(clause => requiresValue(clause) && clause.key.toLowerCase() === `${issuer}:${claim}`);
+}
+
+/** Runs every rule on a policy's statements that trust a GitHub issuer. */
+export function auditDocument(document: PolicyDocument): TrustFinding[] {
+  const findings: TrustFinding[] = [];
+  const report = (rule: TrustAuditRule, statement: PolicyStatement, message: string) =>
+    findings.push({ rule: rule.id, severity: rule.severity, message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${message}`, statement: statement.index });
+  const statements = document.statements.filter(trustsGitHub);
+  const knownIds = idFormRepositories(statements);
+  for (const statement of statements) {
+    for (const issuer of trustedGitHubIssuers(statement)) {
+      auditStatement(statement, issuer, document.variables, knownIds, (rule, message) => report(rule, statement, message));
+    }
+  }
+  const order = TrustAuditRule.all().map(rule => rule.id);
+  return findings.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule) || a.statement - b.statement);
+}
+
+type Report = (rule: TrustAuditRule, message: string) => void;
+
+function auditStatement(statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, report: Report): void {
+  const subKey = `${issuer}:sub`;
+  const subClauses = required(statement, issuer, 'sub');
+  if (subClauses.length === 0) {
+    report(TrustAuditRule.SUB_MISSING,
+      `it trusts tokens from ${issuer} with no condition that requires '${subKey}', so a workflow in any repository on GitHub ` +
+      `can assume the role. Add StringEquals {"${subKey}": "repo:<owner>/<repository>:ref:refs/heads/<branch>"} (or the subjects you mean).`);
+  }
+  if (required(statement, issuer, 'aud').length === 0) {
+    report(TrustAuditRule.AUD_MISSING,
+      `it trusts tokens from ${issuer} with no condition that requires '${issuer}:aud', so tokens issued for other audiences ` +
+      `are accepted too. Add StringEquals {"${issuer}:aud": "sts.amazonaws.com"}.`);
+  }
+  for (const clause of statement.conditions) {
+    const parts = keyParts(clause.key);
+    if (clause.set === 'ForAllValues' && parts && (parts.claim === 'sub' || parts.claim === 'aud')) {
+      report(TrustAuditRule.FOR_ALL_VALUES,
+        `'${clause.operator}' on '${clause.key}' holds when the token has no such claim, and the claim is single-valued. ` +
+        `Use '${clause.operator.replace(/^ForAllValues:/, '')}'.`);
+    }
+    if (parts && parts.claim === 'iss') {
+      report(TrustAuditRule.FOREIGN_CONDITION_KEY,
+        `the key '${clause.key}' is never in the request: STS checks the issuer through the principal's OIDC provider. Remove the condition.`);
+    } else if (parts && parts.issuer !== issuer) {
+      report(TrustAuditRule.FOREIGN_CONDITION_KEY,
+        `the key '${clause.key}' belongs to the issuer ${parts.issuer}, but the statement trusts ${issuer}, whose tokens never ` +
+        `carry it, so '${clause.operator}' on it ${requiresValue(clause) ? 'never holds' : 'always holds'}. Write '${issuer}:${parts.claim}'.`);
+    }
+  }
+  const subjects: GitHubSubject[] = [];
+  const pinsRepositoryId = required(statement, issuer, 'repository_id').length > 0;
+  for (const clause of subClauses) {
+    for (const value of clause.values) {
+      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, report);
+      if (subject) subjects.push(subject);
+    }
+  }
+  for (const union of everyContextUnions(subjects)) {
+    report(TrustAuditRule.ANY_CONTEXT,
+      `the subjects ${union.map(subject => `'${subject.value}'`).join(', ')} together admit every branch, tag, environment and ` +
+      'pull request of the repository. Name the branches, tags or environments that deploy.');
+  }
+}
+
+/** Checks one `sub` value a statement requires; returns it as a subject when the builders accept it. */
+function auditSubject(clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, report: Report): GitHubSubject | undefined {
+  const pattern = clause.base === 'StringLike';
+  if (variables && /\$\{(?![*?$]\})/.test(value)) {
+    report(TrustAuditRule.SUB_POLICY_VARIABLE,
+      `the value '${value}' of '${clause.key}' holds a policy variable, which IAM fills in from the request at every call, so ` +
+      "a token can supply what it is compared with. Write the subject out, or escape '$' as '${$}'.");
+    return undefined;
+  }
+  const text = variables ? value.replace(/\$\{([*?$])\}/g, '$1') : value;
+  const wildcards = pattern ? firstWildcard(value, variables) : -1;
+  if (wildcards >= 0 && !pinsOwnerAndRepository(text.slice(0, wildcards))) {
+    report(TrustAuditRule.SUB_WILDCARD_BEFORE_PIN,
+      `the pattern '${value}' has a wildcard before the owner and the repository are pinned (IAM's '*' also matches '/' and ':'), ` +
+      "so repositories nobody named can match it. Write 'repo:<owner>/<repository>:' in full before any wildcard.");
+    return undefined;
+  }
+  if (!pattern && /[*?]/.test(text)) return undefined;
+  if (clause.base === 'StringEqualsIgnoreCase') return undefined;
+  let subject: GitHubSubject;
+  try {
+    subject = GitHubSubject.fromString(text);
+  } catch (error) {
+    report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
+    return undefined;
+  }
+  if (subject.admitsAnyContext) {
+    report(TrustAuditRule.ANY_CONTEXT,
+      `'${value}' admits every branch, tag, environment and pull request of the repository, including runs of code nobody ` +
+      "has reviewed. Name the branches, tags or environments that deploy, such as ':ref:refs/heads/main' or ':environment:production'.");
+  }
+  if (subject._runContext?.kind === 'pullRequest') {
+    report(TrustAuditRule.PULL_REQUEST,
+      `'${value}' admits runs triggered by pull requests: anyone who may push a branch to the repository can run code nobody has ` +
+      'reviewed with this role (pull requests from forks get no token). Give such runs a role that can only read.');
+  }
+  const repo = subject.claims.find(claim => claim.key === 'repo');
+  if (repo && !repo.text.includes('@') && knownIds.has(repo.text.toLowerCase())) {
+    report(TrustAuditRule.NAME_FORM_WITH_IDS,
+      `'${value}' names the repository by name, and the policy knows its immutable IDs: a name can be taken by another repository ` +
+      "after a rename or transfer. Use the form 'repo:<owner>@<owner ID>/<repository>@<repository ID>:...', or pin the repository ID.");
+  }
+  return subject;
+}
+
+/** Where the first wildcard of a `StringLike` value stands in its unescaped text (`${*}` is no wildcard), or -1. */
+function firstWildcard(value: string, variables: boolean): number {
+  let unescaped = 0;
+  for (let i = 0; i < value.length; i++, unescaped++) {
+    if (variables && /^\$\{[*?$]\}/.test(value.slice(i, i + 4))) i += 3;
+    else if (value[i] === '*' || value[i] === '?') return unescaped;
+  }
+  return -1;
+}
+
+/** Whether the claims written out in full in a pattern's prefix name both the owner and the repository. */
+function pinsOwnerAndRepository(prefix: string): boolean {
+  const parts = prefix.split(':');
+  parts.pop();
+  let owner = false;
+  let repository = false;
+  for (let i = 0; i < parts.length; i++) {
+    const key = parts[i];
+    if (key === 'pull_request') continue;
+    const value = parts[++i];
+    if (value === undefined) break;
+    if (key === 'repo' && /^[^/]+\/[^/]+$/.test(value)) owner = repository = true;
+    if (key === 'repository_owner_id' && value !== '') owner = true;
+    if (key === 'repository_id' && value !== '') repository = true;
+  }
+  return owner && repository;
+}
+
+/** The `repo:<owner>/<name>` claims (lower case) whose immutable-ID form some statement uses, or whose IDs a claim key pins. */
+function idFormRepositories(statements: PolicyStatement[]): Set<string> {
+  const names = new Set<string>();
+  for (const statement of statements) {
+    for (const clause of statement.conditions) {
+      if (keyParts(clause.key)?.claim !== 'sub') continue;
+      for (const value of clause.values) {
+        const match = /^repo:([^/@:]+)@\d+\/([^/@:]+)@\d+:/.exec(value);
+        if (match) names.add(`repo:${match[1]}/${match[2]}`.toLowerCase());
+      }
+    }
+  }
+  return names;
+}
