@@ -47,13 +47,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/oidc-constructs/cdk-github-actions-oidc-go',
   },
 
+  // Read CloudFormation templates in YAML (the audit command). Bundled into the package, as
+  // jsii requires of dependencies that are not jsii libraries themselves.
+  bundledDeps: ['yaml@2.9.1'],
+
   devDeps: [
     // Test oracles, pinned exactly: a new version must not silently change a verdict.
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-policy@0.1.109',
     'cdk-nag@3.0.2',
     'fast-check@4.10.2',
-    'yaml@2.9.1',
+    // The SARIF 2.1.0 JSON schema (OASIS) with a Jest matcher, to check the audit's SARIF output.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
     // jsii-pacmak writes the installed version of this aws-cdk-lib dependency into the Go
     // module's go.mod, and of the 54.x line (aws-cdk-lib 2.263 needs ^54.11.0) the Go module
     // proxy reachable here serves sources and checksums of 54.11.0 only.

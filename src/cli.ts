@@ -1,119 +1,26 @@
 #!/usr/bin/env node
-import * as fs from 'fs';
-import * as path from 'path';
-import { synthesizeCliStack } from './private/cli-app';
-import { HELP, parseCliOptions, UsageError } from './private/cli-options';
+import { runAudit } from './cli/audit';
+import { CliIo, UsageError } from './cli/command';
+import { runExplain } from './cli/explain';
+import { runGenerate } from './cli/generate';
 
 /**
- * The command line: turns repository names into a deployable CloudFormation template
- * and the GitHub Actions workflow that uses its role. Returns the exit code.
+ * The command line. `explain` and `audit` analyse existing trust policies; anything else
+ * (or `generate`) turns repository names into a deployable CloudFormation template and the
+ * GitHub Actions workflow that uses its role. Returns the exit code.
  */
-export function runCli(args: string[], io: {
-  readonly env: { [name: string]: string | undefined };
-  readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}): number {
+export function runCli(args: string[], io: CliIo): number {
+  const [command, ...rest] = args;
+  const analysis = command === 'explain' || command === 'audit';
   try {
-    const options = parseCliOptions(args, io.env);
-    if (options === undefined) {
-      io.stdout(HELP);
-      return 0;
-    }
-    const out = path.resolve(io.cwd, options.out);
-    const templateFile = path.join(out, `${options.stackName}.template.yaml`);
-    const workflowFile = path.join(out, '.github', 'workflows', `${options.stackName}.yml`);
-    assertWritableDirectory(out, options.out);
-    assertWritableDirectory(path.dirname(workflowFile), options.out);
-    const result = synthesizeCliStack(options);
-
-    const contents = new Map([[templateFile, result.template], [workflowFile, result.workflow]]);
-    const changed = [...contents].filter(([file, text]) => !unchanged(file, text));
-    if (changed.some(([file]) => present(file)) && !options.force) {
-      throw new Error(
-        `Not overwriting ${changed.filter(([file]) => present(file)).map(([file]) => file).join(' and ')}: it exists (or is a ` +
-        'link) and differs from what this run would write. Move it away, choose another --out or --stack-name, or add --force.',
-      );
-    }
-    writeAll(changed);
-
-    const shown = (file: string) => (file.startsWith(`${io.cwd}${path.sep}`) ? path.relative(io.cwd, file) : file);
-    const variables = [...result.workflow.matchAll(/^# Before the first run, set the repository variable (\w+) to (.*)\.$/gm)];
-    io.stdout([
-      `Wrote ${shown(templateFile)} (CloudFormation template, ${result.resourceCount} resources)`,
-      `Wrote ${shown(workflowFile)} (GitHub Actions workflow)`,
-      '',
-      'Next steps:',
-      '  1. Deploy the template:',
-      `     aws cloudformation deploy --template-file ${shown(templateFile)} --stack-name ${options.stackName} \\`,
-      `       --capabilities CAPABILITY_NAMED_IAM --region ${options.region}`,
-      '  2. Read its outputs:',
-      `     aws cloudformation describe-stacks --stack-name ${options.stackName} --region ${options.region} \\`,
-      "       --query 'Stacks[0].Outputs' --output table",
-      ...Object.entries(result.outputs).map(([key, description]) => `       ${key}: ${description}`),
-      ...(variables.length > 0
-        ? [`  3. In ${options.repositories.join(', ')}, set these repository variables (Settings > Secrets and variables > Actions):`,
-          ...variables.map(([, name, value]) => `       ${name}: ${value}`)]
-        : ['  3. Nothing to configure in the repository: the workflow names the role directly.']),
-      `  4. Commit ${path.relative(out, workflowFile)} to ${options.repositories.join(', ')}.`,
-      '',
-    ].join('\n'));
-    return 0;
+    if (command === 'explain') return runExplain(rest, io);
+    if (command === 'audit') return runAudit(rest, io);
+    return runGenerate(command === 'generate' ? rest : args, io);
   } catch (error) {
-    const message = (error as Error).message;
-    io.stderr(`cdk-github-actions-oidc: ${message}\n${error instanceof UsageError ? 'Run with --help for the flags.\n' : ''}`);
-    return error instanceof UsageError ? 2 : 1;
-  }
-}
-
-/** Whether a path is there at all, also as a link to nothing. */
-function present(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a plain file (not a link) already holds exactly this text. */
-function unchanged(file: string, text: string): boolean {
-  return present(file) && fs.lstatSync(file).isFile() && fs.readFileSync(file, 'utf8') === text;
-}
-
-/**
- * Writes every file or none: each goes to a temporary file beside it first, and only when
- * all are written do they replace their targets (a link is replaced, not written through).
- */
-function writeAll(files: Array<[string, string]>): void {
-  const written: string[] = [];
-  try {
-    for (const [file, text] of files) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(`${file}.partial`, text);
-      written.push(`${file}.partial`);
-    }
-  } catch (error) {
-    written.forEach(partial => fs.rmSync(partial, { force: true }));
-    throw error;
-  }
-  for (const [file] of files) fs.renameSync(`${file}.partial`, file);
-}
-
-/**
- * `--out` (and the workflow's folder in it) must be a directory this process can write to,
- * or one it can create.
- */
-function assertWritableDirectory(out: string, given: string): void {
-  let existing = out;
-  while (!fs.existsSync(existing)) existing = path.dirname(existing);
-  if (!fs.statSync(existing).isDirectory()) {
-    throw new UsageError(`Invalid --out '${given}': ${existing} is a file, not a directory. Give a directory to write into.`);
-  }
-  try {
-    fs.accessSync(existing, fs.constants.W_OK);
-  } catch {
-    throw new UsageError(`Invalid --out '${given}': ${existing} is not writable. Give a directory you can write to.`);
+    const usage = error instanceof UsageError;
+    const help = usage ? `Run with ${analysis ? `${command} ` : ''}--help for the flags.\n` : '';
+    io.stderr(`cdk-github-actions-oidc: ${(error as Error).message}\n${help}`);
+    return usage || analysis ? 2 : 1;
   }
 }
 
@@ -121,6 +28,7 @@ if (require.main === module) {
   process.exitCode = runCli(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
+    stdin: () => require('fs').readFileSync(0, 'utf8'),
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
   });

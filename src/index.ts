@@ -7,3 +7,4 @@ export * from './ecr-push-role';
 export * from './analysis/github-token';
 export * from './analysis/trust-finding';
 export * from './analysis/trust-policy';
+export * from './analysis/trust-checks';

@@ -2,6 +2,7 @@ import { GitHubSubject } from '../subject';
 import { everyContextUnions } from '../private/breadth';
 import { ACTION, matchesWildcard, providerIssuer } from './evaluation';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
+import { DEPLOY_TIME } from './policy-sources';
 import { TrustAuditRule, TrustFinding } from './trust-finding';
 
 /**
@@ -57,7 +58,12 @@ function required(statement: PolicyStatement, issuer: string, claim: string): Co
 export function auditDocument(document: PolicyDocument): TrustFinding[] {
   const findings: TrustFinding[] = [];
   const report = (rule: TrustAuditRule, statement: PolicyStatement, message: string) =>
-    findings.push({ rule: rule.id, severity: rule.severity, message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${message}`, statement: statement.index });
+    findings.push({
+      rule: rule.id,
+      severity: rule.severity,
+      message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${message}`.split(DEPLOY_TIME).join('<deploy-time value>'),
+      statement: statement.index,
+    });
   const statements = document.statements.filter(trustsGitHub);
   const knownIds = idFormRepositories(statements);
   for (const statement of statements) {
@@ -134,11 +140,13 @@ function auditSubject(clause: ConditionClause, value: string, variables: boolean
   }
   if (!pattern && /[*?]/.test(text)) return undefined;
   if (clause.base === 'StringEqualsIgnoreCase') return undefined;
+  const deployTime = text.includes(DEPLOY_TIME);
   let subject: GitHubSubject;
   try {
-    subject = GitHubSubject.fromString(text);
+    subject = GitHubSubject.fromString(text.split(DEPLOY_TIME).join('deploy-time-value'));
   } catch (error) {
-    report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
+    // What only deployment knows cannot be checked here.
+    if (!deployTime) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
     return undefined;
   }
   if (subject.admitsAnyContext) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { REGION } from './arns';
+import { UsageError } from './command';
+import { REGION } from '../private/arns';
 
 /**
  * What the command line asks for, checked for shape; the constructs check the values.
@@ -22,11 +23,6 @@ export interface CliOptions {
   readonly force: boolean;
   readonly jobEnvironment?: string;
 }
-
-/**
- * A mistake on the command line: printed with a pointer to --help, exit code 2.
- */
-export class UsageError extends Error {}
 
 export const HELP = `Usage: cdk-github-actions-oidc --repo OWNER/NAME [subjects] [options]
 

@@ -1,0 +1,118 @@
+import { Annotations, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { resolveIntrinsics } from './policy-sources';
+import { atLeast } from './severity';
+import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
+import { TrustPolicy } from './trust-policy';
+
+/**
+ * Options of `GitHubTrustChecks`.
+ */
+export interface GitHubTrustChecksProps {
+  /**
+   * Findings at least this severe fail the synthesis (errors); less severe ones are warnings.
+   *
+   * @default TrustFindingSeverity.HIGH
+   */
+  readonly errorSeverity?: TrustFindingSeverity;
+
+  /**
+   * Findings less severe than this are not reported.
+   *
+   * @default TrustFindingSeverity.LOW
+   */
+  readonly minimumSeverity?: TrustFindingSeverity;
+}
+
+/** What was acknowledged where: construct, then rule ID, then the reason. */
+const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * A CDK Aspect that audits every IAM role of an app that trusts a GitHub Actions issuer —
+ * roles of this library, `iam.Role`, `iam.CfnRole` and roles of included templates alike —
+ * with the rules of `TrustAuditRule.all()`.
+ *
+ * Findings at or above `errorSeverity` are errors, which fail `cdk synth`; the others are
+ * warnings with the ID `cdk-github-actions-oidc:<rule>`, which `Annotations.acknowledgeWarning()`
+ * silences. Acknowledge a finding of either kind, with a reason, through
+ * `GitHubTrustChecks.acknowledge()`.
+ *
+ * @example
+ * Aspects.of(app).add(new GitHubTrustChecks());
+ */
+export class GitHubTrustChecks implements IAspect {
+  /**
+   * Accepts a rule's findings on the roles in a scope (a role, a stack or the app), for a reason
+   * that is shown in their place as an info annotation.
+   *
+   * @param scope a role, or a construct that holds roles
+   * @param ruleId the rule's ID, such as `pull-request` (see `TrustAuditRule`)
+   * @param reason why the finding is acceptable here
+   */
+  public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+    const ids = TrustAuditRule.all().map(rule => rule.id);
+    if (!ids.includes(ruleId)) {
+      throw new Error(`Unknown trust audit rule '${ruleId}': use one of ${ids.join(', ')}.`);
+    }
+    if (reason.trim() === '') throw new Error(`Acknowledging '${ruleId}' needs a reason that says why the finding is acceptable.`);
+    const rules = ACKNOWLEDGED.get(scope) ?? new Map<string, string>();
+    rules.set(ruleId, reason);
+    ACKNOWLEDGED.set(scope, rules);
+  }
+
+  private readonly errorSeverity: TrustFindingSeverity;
+  private readonly minimumSeverity: TrustFindingSeverity;
+
+  public constructor(props: GitHubTrustChecksProps = {}) {
+    this.errorSeverity = props.errorSeverity ?? TrustFindingSeverity.HIGH;
+    this.minimumSeverity = props.minimumSeverity ?? TrustFindingSeverity.LOW;
+  }
+
+  /**
+   * Audits the node if it is an IAM role (`AWS::IAM::Role`).
+   */
+  public visit(node: IConstruct): void {
+    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::IAM::Role') return;
+    const stack = Stack.of(node);
+    const document = node instanceof iam.CfnRole
+      ? node.assumeRolePolicyDocument
+      : (node as unknown as { _cfnProperties?: { AssumeRolePolicyDocument?: unknown } })._cfnProperties?.AssumeRolePolicyDocument;
+    if (document === undefined) return;
+    const policy = TrustPolicy.fromJson(resolveIntrinsics(stack.resolve(document), providersOf(stack)));
+    if (!policy.trustsGitHub) return;
+    const target = node.node.scope && node.node.scope.node.defaultChild === node ? node.node.scope : node;
+    for (const finding of policy.audit()) {
+      if (!atLeast(finding.severity, this.minimumSeverity)) continue;
+      const text = `[${finding.rule}] ${finding.message}`;
+      const reason = acknowledgement(node, finding.rule);
+      if (reason !== undefined) {
+        Annotations.of(target).addInfo(`Acknowledged: ${text} Reason: ${reason}`);
+      } else if (atLeast(finding.severity, this.errorSeverity)) {
+        Annotations.of(target).addError(`${text} (acknowledge with GitHubTrustChecks.acknowledge() if intended)`);
+      } else {
+        Annotations.of(target).addWarningV2(`cdk-github-actions-oidc:${finding.rule}`, text);
+      }
+    }
+  }
+}
+
+/** The reason a rule was acknowledged on the node or a construct above it, if it was. */
+function acknowledgement(node: IConstruct, rule: string): string | undefined {
+  for (const scope of node.node.scopes.reverse()) {
+    const reason = ACKNOWLEDGED.get(scope)?.get(rule);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+/** The stack's OIDC providers, so that a trust policy's `Ref` to one names its issuer. */
+function providersOf(stack: Stack): { [id: string]: unknown } {
+  const providers: { [id: string]: unknown } = {};
+  for (const construct of stack.node.findAll()) {
+    if (construct instanceof iam.CfnOIDCProvider) {
+      providers[stack.resolve(construct.logicalId)] = { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: stack.resolve(construct.url) } };
+    }
+  }
+  return providers;
+}

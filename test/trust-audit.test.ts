@@ -1,0 +1,183 @@
+import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, TrustAuditRule, TrustFindingSeverity, TrustPolicy } from '../src';
+import { admits, GITHUB_ISSUER } from './oracle';
+import { newStack, synth, trustPolicy } from './util';
+
+// Each audit rule on a policy that breaks it and on its corrected twin. Where a rule says a
+// policy admits tokens nobody meant, the IAM simulator confirms it for the failing policy and
+// refutes it for the twin; every twin admits the token its author meant.
+
+const SUB = `${GITHUB_ISSUER}:sub`;
+const AUD = `${GITHUB_ISSUER}:aud`;
+const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GITHUB_ISSUER}`;
+const MAIN = 'repo:octo-org/octo-app:ref:refs/heads/main';
+
+function policy(condition: object | undefined, extra: object = {}) {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Federated: PROVIDER },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      ...(condition ? { Condition: condition } : {}),
+      ...extra,
+    }],
+  };
+}
+
+function rulesOf(document: object): string[] {
+  return TrustPolicy.fromJson(document).audit().map(finding => finding.rule);
+}
+
+describe('each rule fires on the policy that breaks it and not on its twin', () => {
+  test('sub-missing: no condition on sub admits every repository', () => {
+    const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' } });
+    const twin = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: MAIN } });
+    expect(rulesOf(broken)).toEqual(['sub-missing']);
+    expect(rulesOf(twin)).toEqual([]);
+    expect(admits(broken, { sub: 'repo:attacker/anything:ref:refs/heads/main' })).toBe(true);
+    expect(admits(twin, { sub: 'repo:attacker/anything:ref:refs/heads/main' })).toBe(false);
+    expect(admits(twin, { sub: MAIN })).toBe(true);
+  });
+
+  test('sub-missing: a sub condition that holds when the key is missing pins nothing', () => {
+    for (const operator of ['StringEqualsIfExists', 'ForAllValues:StringEquals', 'StringNotEquals']) {
+      const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, [operator]: { [SUB]: MAIN } });
+      expect(rulesOf(broken)).toContain('sub-missing');
+    }
+  });
+
+  test.each([
+    ['repo:octo-org/*', 'repo:octo-org/octo-app:*', 'repo:octo-org/evil:ref:refs/heads/main'],
+    ['repo:octo-org/octo-app*', 'repo:octo-org/octo-app:ref:refs/heads/*', 'repo:octo-org/octo-app-evil:ref:refs/heads/main'],
+    ['*', 'repo:octo-org/octo-app:environment:prod*', 'repo:attacker/x:environment:prod'],
+    ['*:repo:octo-org/octo-app', 'repo:octo-org/octo-app:ref:refs/tags/v*', 'repo:attacker/x:ref:refs/heads/main:repo:octo-org/octo-app'],
+    ['repo:octo-?rg/octo-app:*', 'repo:octo-org/octo-app:ref:refs/heads/release/?', 'repo:octo-xrg/octo-app:ref:refs/heads/main'],
+  ])('sub-wildcard-before-pin: %s', (pattern, fixed, forged) => {
+    const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: pattern } });
+    const twin = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: fixed } });
+    expect(rulesOf(broken)).toContain('sub-wildcard-before-pin');
+    expect(rulesOf(twin)).not.toContain('sub-wildcard-before-pin');
+    expect(admits(broken, { sub: forged })).toBe(true);
+    expect(admits(twin, { sub: forged })).toBe(false);
+  });
+
+  test('sub-wildcard-before-pin: an escaped wildcard is no wildcard', () => {
+    const escaped = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:octo-org/octo-app:environment:a${*}b' } });
+    expect(rulesOf(escaped)).toEqual([]);
+  });
+
+  test('sub-policy-variable: a variable in sub lets the token supply its own value', () => {
+    const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: `\${${SUB}}` } });
+    const twin = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: MAIN } });
+    expect(rulesOf(broken)).toEqual(['sub-policy-variable']);
+    expect(admits(broken, { sub: 'repo:attacker/x:ref:refs/heads/main' })).toBe(true);
+    expect(rulesOf(twin)).toEqual([]);
+    // Without Version 2012-10-17, IAM reads no variables: the value is literal and the rule is quiet.
+    expect(rulesOf({ ...broken, Version: '2008-10-17' })).not.toContain('sub-policy-variable');
+  });
+
+  test('aud-missing', () => {
+    const broken = policy({ StringEquals: { [SUB]: MAIN } });
+    expect(rulesOf(broken)).toEqual(['aud-missing']);
+    expect(admits(broken, { sub: MAIN, aud: 'https://github.com/octo-org' })).toBe(true);
+    const twin = policy({ StringEquals: { [SUB]: MAIN, [AUD]: 'sts.amazonaws.com' } });
+    expect(rulesOf(twin)).toEqual([]);
+    expect(admits(twin, { sub: MAIN, aud: 'https://github.com/octo-org' })).toBe(false);
+  });
+
+  test('for-all-values-in-allow: true when the key is missing', () => {
+    const broken = policy({ 'StringEquals': { [SUB]: MAIN }, 'ForAllValues:StringEquals': { [AUD]: 'sts.amazonaws.com' } });
+    const findings = rulesOf(broken);
+    expect(findings).toContain('for-all-values-in-allow');
+    expect(findings).toContain('aud-missing');
+    expect(admits(broken, { sub: MAIN, aud: null })).toBe(true);
+    expect(rulesOf(policy({ StringEquals: { [SUB]: MAIN, [AUD]: 'sts.amazonaws.com' } }))).not.toContain('for-all-values-in-allow');
+  });
+
+  test('foreign-condition-key: another issuer\'s keys and :iss are never in the request', () => {
+    const other = 'token.actions.githubusercontent.com/acme';
+    const broken = policy({ StringEquals: { [`${other}:sub`]: MAIN, [AUD]: 'sts.amazonaws.com', [`${GITHUB_ISSUER}:iss`]: 'x' } });
+    const findings = TrustPolicy.fromJson(broken).audit().filter(finding => finding.rule === 'foreign-condition-key');
+    expect(findings).toHaveLength(2);
+    expect(findings.map(finding => finding.message).join(' ')).toMatch(/never holds/);
+    expect(admits(broken, { sub: MAIN })).toBe(false);
+  });
+
+  test('any-context: one subject, or subjects that together admit every run', () => {
+    const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:octo-org/octo-app:*' } });
+    expect(rulesOf(broken)).toEqual(['any-context']);
+    const union = policy({
+      StringEquals: { [AUD]: 'sts.amazonaws.com' },
+      StringLike: { [SUB]: ['repo:octo-org/octo-app:ref:refs/heads/*', 'repo:octo-org/octo-app:ref:refs/tags/*', 'repo:octo-org/octo-app:environment:*', 'repo:octo-org/octo-app:pull_request'] },
+    });
+    expect(rulesOf(union)).toContain('any-context');
+    const twin = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: 'repo:octo-org/octo-app:ref:refs/heads/*' } });
+    expect(rulesOf(twin)).toEqual([]);
+  });
+
+  test('pull-request', () => {
+    expect(rulesOf(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:octo-org/octo-app:pull_request' } }))).toEqual(['pull-request']);
+  });
+
+  test('refused-subject: what the builders refuse is reported with their reason', () => {
+    const findings = TrustPolicy.fromJson(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:octo-org/octo-app:ref:refs/heads/bad..name' } })).audit();
+    expect(findings.map(finding => finding.rule)).toEqual(['refused-subject']);
+    expect(findings[0].message).toMatch(/bad\.\.name/);
+  });
+
+  test('name-form-with-ids: the name form where the IDs are known, unless repository_id is pinned', () => {
+    const mixed = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: [MAIN, 'repo:octo-org@1234/octo-app@5678:ref:refs/heads/main'] } });
+    expect(rulesOf(mixed)).toEqual(['name-form-with-ids']);
+    const pinned = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: [MAIN, 'repo:octo-org@1234/octo-app@5678:ref:refs/heads/main'], [`${GITHUB_ISSUER}:repository_id`]: '5678' } });
+    expect(rulesOf(pinned)).toEqual([]);
+  });
+});
+
+describe('what the audit reads', () => {
+  test('every rule has a stable ID and a severity, most severe first', () => {
+    const rules = TrustAuditRule.all();
+    expect(new Set(rules.map(rule => rule.id)).size).toBe(rules.length);
+    expect(TrustAuditRule.SUB_MISSING.severity).toBe(TrustFindingSeverity.CRITICAL);
+    expect(TrustAuditRule.NAME_FORM_WITH_IDS.severity).toBe(TrustFindingSeverity.INFO);
+  });
+
+  test('Deny statements and roles that do not trust GitHub are not audited', () => {
+    const service = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    expect(TrustPolicy.fromJson(service).trustsGitHub).toBe(false);
+    expect(TrustPolicy.fromJson(service).audit()).toEqual([]);
+    const deny = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { Federated: PROVIDER }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+    expect(TrustPolicy.fromJson(deny).audit()).toEqual([]);
+  });
+
+  test.each([
+    ['GHE.com', 'token.actions.octo.ghe.com'],
+    ['an enterprise issuer', 'token.actions.githubusercontent.com/octo-enterprise'],
+    ['GitHub Enterprise Server', 'github.example.com/_services/token'],
+  ])('issuers of %s are GitHub issuers', (_, issuer) => {
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws-cn:iam::1:oidc-provider/${issuer}` }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+    const findings = TrustPolicy.fromJson(document).audit();
+    expect(findings.map(finding => finding.rule)).toEqual(['sub-missing', 'aud-missing']);
+    expect(findings[0].message).toContain(`${issuer}:sub`);
+  });
+
+  test('a principal that is not an ARN (a template value) is judged by the condition keys', () => {
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' } } }] };
+    expect(rulesOf(document)).toEqual(['sub-missing']);
+  });
+
+  test('malformed documents are refused with what is wrong', () => {
+    expect(() => TrustPolicy.fromJson('{')).toThrow(/not valid JSON/);
+    expect(() => TrustPolicy.fromJson({ Statement: [{ Effect: 'Permit', Principal: '*', Action: 'x' }] })).toThrow(/Effect 'Permit'/);
+    expect(() => TrustPolicy.fromJson({ Version: '2020-01-01', Statement: [] })).toThrow(/Unknown policy Version/);
+    expect(() => TrustPolicy.fromJson({ Statement: [{ Effect: 'Allow', Action: 'x' }] })).toThrow(/Principal/);
+  });
+
+  test('roles this library writes have no finding above low', () => {
+    const stack = newStack();
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    const app = GitHubRepository.of('octo-org', 'octo-app');
+    new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main'), app.tag('v*'), app.environment('production')] });
+    const findings = TrustPolicy.fromJson(trustPolicy(synth(stack))).audit();
+    expect(findings).toEqual([]);
+  });
+});
