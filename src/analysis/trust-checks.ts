@@ -39,6 +39,7 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * `GitHubTrustChecks.acknowledge()`.
  *
  * @example
+ * declare const app: App;
  * Aspects.of(app).add(new GitHubTrustChecks());
  */
 export class GitHubTrustChecks implements IAspect {
@@ -81,17 +82,16 @@ export class GitHubTrustChecks implements IAspect {
     if (document === undefined) return;
     const policy = TrustPolicy.fromJson(resolveIntrinsics(stack.resolve(document), providersOf(stack)));
     if (!policy.trustsGitHub) return;
-    const target = node.node.scope && node.node.scope.node.defaultChild === node ? node.node.scope : node;
     for (const finding of policy.audit()) {
       if (!atLeast(finding.severity, this.minimumSeverity)) continue;
       const text = `[${finding.rule}] ${finding.message}`;
       const reason = acknowledgement(node, finding.rule);
       if (reason !== undefined) {
-        Annotations.of(target).addInfo(`Acknowledged: ${text} Reason: ${reason}`);
+        Annotations.of(node).addInfo(`Acknowledged: ${text} Reason: ${reason}`);
       } else if (atLeast(finding.severity, this.errorSeverity)) {
-        Annotations.of(target).addError(`${text} (acknowledge with GitHubTrustChecks.acknowledge() if intended)`);
+        Annotations.of(node).addError(`${text} (acknowledge with GitHubTrustChecks.acknowledge() if intended)`);
       } else {
-        Annotations.of(target).addWarningV2(`cdk-github-actions-oidc:${finding.rule}`, text);
+        Annotations.of(node).addWarningV2(`cdk-github-actions-oidc:${finding.rule}`, text);
       }
     }
   }

@@ -77,7 +77,8 @@ export interface TrustDecision {
  * its issuer in any account and partition.
  *
  * @example
- * const policy = TrustPolicy.fromJson(JSON.stringify(document));
+ * declare const document: any;
+ * const policy = TrustPolicy.fromJson(document);
  * const decision = policy.evaluate(GitHubToken.of({ subject: 'repo:octo-org/octo-app:ref:refs/heads/main' }));
  */
 export class TrustPolicy {

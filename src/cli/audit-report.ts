@@ -16,7 +16,7 @@ export interface AuditedRole {
 export function textReport(roles: AuditedRole[]): string {
   const lines: string[] = [];
   for (const role of roles) {
-    lines.push(`${role.role} in ${role.source}`);
+    lines.push(role.role === role.source ? role.source : `${role.role} in ${role.source}`);
     if (role.findings.length === 0) lines.push('  no findings');
     for (const finding of role.findings) lines.push(`  ${finding.severity} ${finding.rule}: ${finding.message}`);
   }

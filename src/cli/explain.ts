@@ -59,7 +59,7 @@ export function runExplain(args: string[], io: CliIo): number {
   } else {
     io.stdout(shown([
       `${decision.decision}: ${token.subject}`,
-      `  role: ${role.role} in ${role.source}`,
+      `  role: ${role.role === role.source ? role.source : `${role.role} in ${role.source}`}`,
       ...(values.token !== undefined ? ['  (the token was decoded without verifying its signature)'] : []),
       ...decision.reasons.map(reason => `  ${reason}`),
       ...(decision.nearestSubject !== undefined ? [`  nearest trusted subject: ${decision.nearestSubject}`] : []),

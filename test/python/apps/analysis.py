@@ -1,0 +1,45 @@
+"""The trust analysis from Python: the audit of a policy, a decision for a token, and the
+GitHubTrustChecks aspect on a CDK app with an iam.Role that checks only the audience.
+
+Prints one JSON object with what each produced.
+"""
+import json
+
+from aws_cdk import App, Aspects, Stack
+from aws_cdk import aws_iam as iam
+
+from cdk_github_actions_oidc import GitHubToken, GitHubTrustChecks, TrustFindingSeverity, TrustPolicy
+
+ISSUER = "token.actions.githubusercontent.com"
+AUDIENCE_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{ISSUER}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}},
+    }],
+}
+EXACT = json.loads(json.dumps(AUDIENCE_ONLY))
+EXACT["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:sub"] = "repo:octo-org/octo-app:ref:refs/heads/main"
+
+
+def aspect_messages():
+    app = App()
+    stack = Stack(app, "Ci")
+    provider = iam.CfnOIDCProvider(stack, "Provider", url=f"https://{ISSUER}", client_id_list=["sts.amazonaws.com"])
+    iam.Role(stack, "Legacy", assumed_by=iam.WebIdentityPrincipal(
+        provider.attr_arn, {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}}))
+    Aspects.of(app).add(GitHubTrustChecks(error_severity=TrustFindingSeverity.CRITICAL))
+    assembly = app.synth()
+    artifact = assembly.get_stack_artifact(stack.artifact_id)
+    return sorted(f"{message.level.value}: {message.entry.data}" for message in artifact.messages)
+
+
+findings = TrustPolicy.from_json(AUDIENCE_ONLY).audit()
+print(json.dumps({
+    "findings": [{"rule": f.rule, "severity": f.severity.value, "statement": f.statement} for f in findings],
+    "denied": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:environment:production")).causes[0].cause,
+    "allowed": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:ref:refs/heads/main")).allowed,
+    "aspect": aspect_messages(),
+}))

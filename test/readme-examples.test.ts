@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GitHubTrustChecks } from '../src';
+import { keepWorkflow } from './util';
+import { runCli } from '../src/cli';
+
+// The README's example output is what the commands print today, and its workflow passes actionlint.
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const FIXTURES = path.join(__dirname, 'fixtures', 'readme');
+
+/** The fenced block of the given language that follows the first line containing `after`. */
+function blockAfter(after: string, language: string): string {
+  const start = README.indexOf(after);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const open = README.indexOf(`\`\`\`${language}\n`, start);
+  return README.slice(open + language.length + 4, README.indexOf('\n```', open));
+}
+
+function run(command: string): string {
+  let stdout = '';
+  runCli(command.split(' ').slice(2), { env: {}, cwd: FIXTURES, stdout: text => { stdout += text; }, stderr: text => { stdout += text; } });
+  return stdout.trimEnd();
+}
+
+test.each([
+  'npx cdk-github-actions-oidc explain --policy trust-policy.json --sub repo:octo-org/octo-app:environment:production',
+  'npx cdk-github-actions-oidc audit get-role.json',
+])('the README shows what `%s` prints', command => {
+  expect(blockAfter(command, 'text')).toBe(run(command));
+});
+
+test('the README shows the error the aspect gives an iam.Role that checks only the audience', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Ci');
+  const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'GitHub',
+    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
+  new iam.Role(stack, 'Deploy', {
+    assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } }),
+  });
+  Aspects.of(app).add(new GitHubTrustChecks());
+  const messages = app.synth().getStackByName('Ci').messages.map(message => `[${message.level === 'error' ? 'Error' : message.level} at ${message.id}] ${message.entry.data}`);
+  expect(messages).toEqual([blockAfter('fails `cdk synth` with', 'text')]);
+});
+
+test('the README\'s scheduled audit workflow goes to actionlint', () => {
+  const workflow = blockAfter('with findings sent to code scanning', 'yaml');
+  expect(workflow).toMatch(/^name: Audit GitHub trust\n/);
+  keepWorkflow(workflow);
+});
