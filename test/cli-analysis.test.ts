@@ -102,7 +102,8 @@ describe('audit', () => {
       'policy.json': ['critical sub-missing'],
       'deploy': [],
       'legacy': ['critical sub-missing'],
-      'OrgWideRole': ['critical sub-wildcard-before-pin'],
+      // The parameter goes into the pattern unescaped: a value holding '*' or '${...}' would widen it further.
+      'OrgWideRole': ['critical sub-wildcard-before-pin', 'high sub-unescaped-deploy-time-value'],
     });
     expect(report.roles.map((role: any) => role.source)).toEqual(['policy.json', 'get-role.json', 'account.json: RoleDetailList[0]', 'template.yaml: Resources.OrgWideRole']);
   });
@@ -144,7 +145,11 @@ describe('audit', () => {
     expect(() => (expect(badLevel) as any).toBeValidSarifLog()).toThrow();
     const results = sarif.runs[0].results;
     expect(results.map((result: any) => [result.ruleId, result.level, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]))
-      .toEqual([['sub-wildcard-before-pin', 'error', 'template.yaml', 11], ['sub-missing', 'error', 'policy.json', 1]]);
+      .toEqual([
+        ['sub-wildcard-before-pin', 'error', 'template.yaml', 11],
+        ['sub-unescaped-deploy-time-value', 'error', 'template.yaml', 11],
+        ['sub-missing', 'error', 'policy.json', 1],
+      ]);
     const rules = sarif.runs[0].tool.driver.rules;
     expect(rules[results[0].ruleIndex].id).toBe('sub-wildcard-before-pin');
     expect(rules.every((rule: any) => Number(rule.properties['security-severity']) > 0)).toBe(true);

@@ -1,5 +1,5 @@
 import { createValidatedPolicy, validateIdentityPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
-import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { EvaluationResult, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { ACCOUNT } from './util';
 
 /**
@@ -27,30 +27,47 @@ export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
  * keys it does not know, such as `token.actions.githubusercontent.com:sub`.
  */
 export function admits(trustPolicy: any, token: Token): boolean {
-  const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: 'trust-policy' });
-  if (validated.errors.length > 0) {
-    throw new Error(`Not a valid trust policy: ${JSON.stringify(validated.errors)}\n${JSON.stringify(trustPolicy)}`);
-  }
   const issuer = token.issuer ?? GITHUB_ISSUER;
-  const partition = token.partition ?? 'aws';
   const contextVariables: Record<string, string> = {};
   if (token.sub !== undefined) contextVariables[`${issuer}:sub`] = token.sub;
   const aud = token.aud === undefined ? 'sts.amazonaws.com' : token.aud;
   if (aud !== null) contextVariables[`${issuer}:aud`] = aud;
+  return simulateWebIdentity(trustPolicy, { issuer, contextVariables, partition: token.partition }) === 'Allowed';
+}
 
-  const result = runUnsafeSimulation({
+/** A web-identity request as STS presents it to a trust policy. */
+export interface WebIdentityRequest {
+  /** The issuer without `https://`: the OIDC provider's name. */
+  readonly issuer: string;
+  /** The request's condition keys and their values, passed to the simulator as given. */
+  readonly contextVariables: Record<string, string | string[]>;
+  /** The partition the provider lives in. Default: aws. */
+  readonly partition?: string;
+}
+
+/**
+ * Like `admits`, but with any condition keys: the simulator's decision on the provider of
+ * `request.issuer` calling `sts:AssumeRoleWithWebIdentity` under the trust policy
+ * (`Allowed`, `ExplicitlyDenied` or `ImplicitlyDenied`).
+ */
+export function simulateWebIdentity(trustPolicy: any, request: WebIdentityRequest): EvaluationResult {
+  const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: 'trust-policy' });
+  if (validated.errors.length > 0) {
+    throw new Error(`Not a valid trust policy: ${JSON.stringify(validated.errors)}\n${JSON.stringify(trustPolicy)}`);
+  }
+  const partition = request.partition ?? 'aws';
+  return runUnsafeSimulation({
     request: {
-      principal: `arn:${partition}:iam::${ACCOUNT}:oidc-provider/${issuer}`,
+      principal: `arn:${partition}:iam::${ACCOUNT}:oidc-provider/${request.issuer}`,
       action: 'sts:AssumeRoleWithWebIdentity',
       resource: { resource: `arn:${partition}:iam::${ACCOUNT}:role/GitHubActions`, accountId: ACCOUNT },
-      contextVariables,
+      contextVariables: request.contextVariables,
     },
     identityPolicies: [],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy: validated,
   }, {});
-  return result === 'Allowed';
 }
 
 /**

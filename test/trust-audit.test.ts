@@ -1,6 +1,9 @@
+import { CfnParameter, Fn } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, TrustAuditRule, TrustFindingSeverity, TrustPolicy } from '../src';
 import { admits, GITHUB_ISSUER } from './oracle';
-import { newStack, synth, trustPolicy } from './util';
+import { deployedValue, newStack, synth, trustPolicy } from './util';
+import { resolveIntrinsics } from '../src/analysis/policy-sources';
 
 // Each audit rule on a policy that breaks it and on its corrected twin. Where a rule says a
 // policy admits tokens nobody meant, the IAM simulator confirms it for the failing policy and
@@ -179,5 +182,40 @@ describe('what the audit reads', () => {
     new GitHubActionsRole(stack, 'Deploy', { provider, subjects: [app.branch('main'), app.tag('v*'), app.environment('production')] });
     const findings = TrustPolicy.fromJson(trustPolicy(synth(stack))).audit();
     expect(findings).toEqual([]);
+  });
+});
+
+describe('values that only deployment knows, in templates', () => {
+  /** A stack with a hand-written role whose sub pattern holds a parameter, and a role of this library with the same parameter. */
+  function stackWithParameter() {
+    const stack = newStack();
+    const org = new CfnParameter(stack, 'Org');
+    const provider = new GitHubOidcProvider(stack, 'GitHub');
+    new iam.CfnRole(stack, 'HandWritten', {
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow', Principal: { Federated: provider.oidcProviderArn }, Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: Fn.join('', ['repo:', org.valueAsString, '/octo-app:ref:refs/heads/release/*']) } },
+        }],
+      },
+    });
+    new GitHubActionsRole(stack, 'Library', { provider, subjects: [GitHubRepository.of(org.valueAsString, 'octo-app').branch('release/*')] });
+    return synth(stack);
+  }
+
+  test('an unescaped parameter is a finding, this library\'s escaped one is not, and the simulator agrees at deployment', () => {
+    const template = stackWithParameter();
+    const resources = template.toJSON().Resources;
+    const rules = (id: string) => TrustPolicy.fromJson(resolveIntrinsics(resources[id].Properties.AssumeRolePolicyDocument, resources)).audit().map(f => f.rule);
+    const handWritten = 'HandWritten';
+    const library = Object.keys(template.findResources('AWS::IAM::Role')).find(id => id.startsWith('Library'))!;
+    expect(rules(handWritten)).toEqual(['sub-unescaped-deploy-time-value']);
+    expect(rules(library)).toEqual([]);
+    // Deployed with Org = '*', the hand-written role admits any owner's repository of that name; the library's does not.
+    const forged = 'repo:attacker/octo-app:ref:refs/heads/release/1';
+    const deployed = (id: string) => deployedValue(resources[id].Properties.AssumeRolePolicyDocument, template, 'aws', { Org: '*' });
+    expect(admits(deployed(handWritten), { sub: forged })).toBe(true);
+    expect(admits(deployed(library), { sub: forged })).toBe(false);
   });
 });

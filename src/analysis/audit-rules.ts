@@ -2,7 +2,7 @@ import { GitHubSubject } from '../subject';
 import { everyContextUnions } from '../private/breadth';
 import { ACTION, matchesWildcard, providerIssuer } from './evaluation';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
-import { DEPLOY_TIME } from './policy-sources';
+import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
 import { TrustAuditRule, TrustFinding } from './trust-finding';
 
 /**
@@ -29,7 +29,8 @@ function keyParts(key: string): { issuer: string; claim: string } | undefined {
 /** The GitHub issuers a statement trusts: those its principal names, else those its condition keys name. */
 export function trustedGitHubIssuers(statement: PolicyStatement): string[] {
   if (statement.notPrincipal) return [];
-  const named = statement.principal.federated.map(providerIssuer).filter((issuer): issuer is string => issuer !== undefined && isGitHubIssuer(issuer));
+  const named = statement.principal.federated.map(providerIssuer)
+    .filter((issuer): issuer is string => issuer !== undefined && isGitHubIssuer(issuer)).map(issuer => issuer.toLowerCase());
   if (named.length > 0) return [...new Set(named)];
   const unnamed = statement.principal.everyone || statement.principal.federated.some(arn => providerIssuer(arn) === undefined);
   if (!unnamed) return [];
@@ -61,7 +62,7 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
     findings.push({
       rule: rule.id,
       severity: rule.severity,
-      message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${message}`.split(DEPLOY_TIME).join('<deploy-time value>'),
+      message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${replaceDeployTimeValues(message)}`,
       statement: statement.index,
     });
   const statements = document.statements.filter(trustsGitHub);
@@ -130,6 +131,13 @@ function auditSubject(clause: ConditionClause, value: string, variables: boolean
       "a token can supply what it is compared with. Write the subject out, or escape '$' as '${$}'.");
     return undefined;
   }
+  if (unescapedDeployTimeValue(value, pattern ? '$*?' : '$')) {
+    report(TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE,
+      `the value '${value}' of '${clause.key}' holds a value that only deployment knows, and it goes into the policy ` +
+      `unescaped, so a ${pattern ? "'*', '?' or " : ''}'\${...}' in it acts as a ${pattern ? 'wildcard or ' : ''}policy variable ` +
+      "(a parameter holding '*' admits every repository). Escape it as this library does (Fn::Join of '${$}', '${*}' and " +
+      "'${?}' over Fn::Split of '$', '*' and '?'), or build the role with GitHubActionsRole.");
+  }
   const text = variables ? value.replace(/\$\{([*?$])\}/g, '$1') : value;
   const wildcards = pattern ? firstWildcard(value, variables) : -1;
   if (wildcards >= 0 && !pinsOwnerAndRepository(text.slice(0, wildcards))) {
@@ -140,10 +148,10 @@ function auditSubject(clause: ConditionClause, value: string, variables: boolean
   }
   if (!pattern && /[*?]/.test(text)) return undefined;
   if (clause.base === 'StringEqualsIgnoreCase') return undefined;
-  const deployTime = text.includes(DEPLOY_TIME);
+  const deployTime = hasDeployTimeValue(text);
   let subject: GitHubSubject;
   try {
-    subject = GitHubSubject.fromString(text.split(DEPLOY_TIME).join('deploy-time-value'));
+    subject = GitHubSubject.fromString(replaceDeployTimeValues(text, 'deploy-time-value'));
   } catch (error) {
     // What only deployment knows cannot be checked here.
     if (!deployTime) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);

@@ -59,15 +59,18 @@ function evaluateStatement(statement: PolicyStatement, request: TrustRequest, va
   };
 }
 
-/** Whether the statement's principal list names the token's OIDC provider (in any account and partition). */
+/**
+ * Whether the statement's principal list names the token's OIDC provider (in any account and
+ * partition). A provider's URL is case-sensitive, as IAM documents.
+ */
 export function principalNamed(statement: PolicyStatement, issuer: string): boolean {
-  return statement.principal.everyone || statement.principal.federated.some(arn => providerIssuer(arn) === issuer.toLowerCase());
+  return statement.principal.everyone || statement.principal.federated.some(arn => providerIssuer(arn) === issuer);
 }
 
-/** The issuer an OIDC provider ARN names (lower case), if it is one. */
+/** The issuer an OIDC provider ARN names, if it is one. */
 export function providerIssuer(arn: string): string | undefined {
-  const match = /^arn:[a-z-]+:iam::[^:]*:oidc-provider\/(.+)$/i.exec(arn);
-  return match ? match[1].replace(/\/+$/, '').toLowerCase() : undefined;
+  const match = /^arn:[a-z-]+:iam::[^:]*:oidc-provider\/(.+)$/.exec(arn);
+  return match ? match[1].replace(/\/+$/, '') : undefined;
 }
 
 /** A value of a policy: literal text and, under `StringLike`, wildcards (what came from a variable is literal). */

@@ -1,4 +1,5 @@
 import { CollectionTag, parseDocument, ScalarTag } from 'yaml';
+import { deployTimeValue, hasDeployTimeValue, IAM_ESCAPES, soleDeployTimeValue } from './deploy-time';
 import { isObject } from './policy-document';
 
 /**
@@ -15,15 +16,9 @@ export interface RoleTrust {
   readonly source: string;
   /** Text that first appears where the role starts in the file (its name or logical ID). */
   readonly anchor: string;
-  /** The policy document, with what only deployment knows written as `DEPLOY_TIME`. */
+  /** The policy document, with what only deployment knows written as `deployTimeValue()` marks. */
   readonly document: unknown;
 }
-
-/**
- * Stands for a part of a template's value that only deployment knows (a parameter, an import, an
- * attribute of another resource): private-use characters that no token or name holds.
- */
-export const DEPLOY_TIME = '\uE000deploy-time\uE001';
 
 /** Reads the roles of a file's text; `name` names the file in messages. */
 export function rolesIn(text: string, name: string): RoleTrust[] {
@@ -89,7 +84,8 @@ function templateRoles(template: { [key: string]: any }, name: string): RoleTrus
 /**
  * A template's value with the functions whose result is known before deployment worked out:
  * `Fn::Join`, `Fn::Sub`, `Fn::Split`, `Fn::Select`, the partition, and the `Ref` or `Arn` of an
- * OIDC provider in the same template. Everything else stands as `DEPLOY_TIME`.
+ * OIDC provider in the same template, and IAM's escapes of a value only deployment knows.
+ * Everything else stands as a `deployTimeValue()`.
  */
 export function resolveIntrinsics(value: unknown, resources: { [id: string]: any }): any {
   if (Array.isArray(value)) return value.map(item => resolveIntrinsics(item, resources));
@@ -104,34 +100,56 @@ export function resolveIntrinsics(value: unknown, resources: { [id: string]: any
 function intrinsic(name: string, argument: any, resources: { [id: string]: any }): any {
   const resolved = resolveIntrinsics(argument, resources);
   switch (name) {
-    case 'Ref': return typeof resolved === 'string' ? reference(resolved, undefined, resources) : DEPLOY_TIME;
+    case 'Ref': return typeof resolved === 'string' ? reference(resolved, undefined, resources) : deployTimeValue();
     case 'Fn::GetAtt': {
       const [id, attribute] = Array.isArray(resolved) ? resolved : String(resolved).split(/\.(.*)/s);
       return reference(String(id), String(attribute), resources);
     }
-    case 'Fn::Join':
-      if (!Array.isArray(resolved) || typeof resolved[0] !== 'string') return DEPLOY_TIME;
-      return Array.isArray(resolved[1]) ? resolved[1].map(item => typeof item === 'string' ? item : DEPLOY_TIME).join(resolved[0]) : DEPLOY_TIME;
-    case 'Fn::Split':
-      return Array.isArray(resolved) && typeof resolved[0] === 'string' && typeof resolved[1] === 'string' && !resolved[1].includes(DEPLOY_TIME)
-        ? resolved[1].split(resolved[0]) : DEPLOY_TIME;
+    case 'Fn::Join': {
+      if (!Array.isArray(resolved) || typeof resolved[0] !== 'string') return deployTimeValue();
+      const [separator, items] = resolved;
+      if (isSplitDeployTimeValue(items)) {
+        // Fn::Join over Fn::Split of a deploy-time value replaces what it was split on with the separator: IAM's
+        // escape of that character escapes it, and a separator with no bare '$', '*' or '?' keeps what was escaped.
+        if (IAM_ESCAPES[items.splitOn] === separator) return deployTimeValue(items.escaped + items.splitOn);
+        const bare = separator.replace(/\$\{[$*?]\}/g, '');
+        return /[$*?]/.test(bare) ? deployTimeValue() : deployTimeValue(items.escaped);
+      }
+      return Array.isArray(items) ? items.map(item => typeof item === 'string' ? item : deployTimeValue()).join(separator) : deployTimeValue();
+    }
+    case 'Fn::Split': {
+      if (!Array.isArray(resolved) || typeof resolved[0] !== 'string' || typeof resolved[1] !== 'string') return deployTimeValue();
+      const escaped = soleDeployTimeValue(resolved[1]);
+      if (escaped !== undefined) return { splitOn: resolved[0], escaped };
+      return hasDeployTimeValue(resolved[1]) ? deployTimeValue() : resolved[1].split(resolved[0]);
+    }
     case 'Fn::Select':
       return Array.isArray(resolved) && Array.isArray(resolved[1]) && resolved[1][Number(resolved[0])] !== undefined
-        ? resolved[1][Number(resolved[0])] : DEPLOY_TIME;
+        ? resolved[1][Number(resolved[0])] : deployTimeValue();
     case 'Fn::Sub': {
       const [text, variables] = Array.isArray(resolved) ? resolved : [resolved, {}];
-      if (typeof text !== 'string') return DEPLOY_TIME;
+      if (typeof text !== 'string') return deployTimeValue();
       return text.replace(/\$\{(!?)([^}]*)\}/g, (_, literal: string, inner: string) => {
         if (literal) return `\${${inner}}`;
         if (isObject(variables) && typeof variables[inner] === 'string') return variables[inner];
         const [id, attribute] = inner.split(/\.(.*)/s);
         const known = reference(id, attribute, resources);
-        return typeof known === 'string' ? known : DEPLOY_TIME;
+        return typeof known === 'string' ? known : deployTimeValue();
       });
     }
     default:
-      return DEPLOY_TIME;
+      return deployTimeValue();
   }
+}
+
+/** A deploy-time value split on a character, on its way to being escaped by `Fn::Join`. */
+interface SplitDeployTimeValue {
+  readonly splitOn: string;
+  readonly escaped: string;
+}
+
+function isSplitDeployTimeValue(value: unknown): value is SplitDeployTimeValue {
+  return isObject(value) && typeof value.splitOn === 'string' && typeof value.escaped === 'string';
 }
 
 /** A `Ref` or `Fn::GetAtt`: the partition, or an OIDC provider's ARN in this template; else unknown. */
@@ -139,10 +157,10 @@ function reference(id: string, attribute: string | undefined, resources: { [id: 
   if (id === 'AWS::Partition' && attribute === undefined) return 'aws';
   const resource = resources[id];
   const isProvider = isObject(resource) && (resource.Type === 'AWS::IAM::OIDCProvider' || resource.Type === 'Custom::AWSCDKOpenIdConnectProvider');
-  if (!isProvider || (attribute !== undefined && attribute !== 'Arn')) return DEPLOY_TIME;
+  if (!isProvider || (attribute !== undefined && attribute !== 'Arn')) return deployTimeValue();
   const url = resolveIntrinsics(resource.Properties?.Url, resources);
-  return typeof url === 'string' && !url.includes(DEPLOY_TIME)
-    ? `arn:aws:iam::${DEPLOY_TIME}:oidc-provider/${url.replace(/^https:\/\//, '')}` : DEPLOY_TIME;
+  return typeof url === 'string' && !hasDeployTimeValue(url)
+    ? `arn:aws:iam::${deployTimeValue()}:oidc-provider/${url.replace(/^https:\/\//, '')}` : deployTimeValue();
 }
 
 /** CloudFormation's short forms (`!Ref`, `!Sub`, ...) read as the long forms. */

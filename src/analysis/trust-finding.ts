@@ -27,6 +27,12 @@ export class TrustAuditRule {
   /** A `sub` value holds a policy variable, which IAM fills in from the request (`${...:sub}` admits every token). */
   public static readonly SUB_POLICY_VARIABLE = new TrustAuditRule('sub-policy-variable', TrustFindingSeverity.CRITICAL,
     'A sub value holds a policy variable that IAM fills in from the request');
+  /**
+   * A `sub` value holds a template value that only deployment knows, without IAM's escapes:
+   * whatever it holds at deployment (`*`, `${...}`) acts as a wildcard or policy variable.
+   */
+  public static readonly SUB_UNESCAPED_DEPLOY_TIME_VALUE = new TrustAuditRule('sub-unescaped-deploy-time-value', TrustFindingSeverity.HIGH,
+    'A sub value holds a deploy-time value that is not escaped');
   /** An Allow statement trusts a GitHub issuer with no condition on `aud`. */
   public static readonly AUD_MISSING = new TrustAuditRule('aud-missing', TrustFindingSeverity.HIGH,
     'An Allow statement trusts a GitHub issuer without a condition on aud');
@@ -55,7 +61,7 @@ export class TrustAuditRule {
   public static all(): TrustAuditRule[] {
     return [
       TrustAuditRule.SUB_MISSING, TrustAuditRule.SUB_WILDCARD_BEFORE_PIN, TrustAuditRule.SUB_POLICY_VARIABLE,
-      TrustAuditRule.AUD_MISSING, TrustAuditRule.FOR_ALL_VALUES, TrustAuditRule.FOREIGN_CONDITION_KEY,
+      TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE, TrustAuditRule.AUD_MISSING, TrustAuditRule.FOR_ALL_VALUES, TrustAuditRule.FOREIGN_CONDITION_KEY,
       TrustAuditRule.ANY_CONTEXT, TrustAuditRule.REFUSED_SUBJECT, TrustAuditRule.PULL_REQUEST, TrustAuditRule.NAME_FORM_WITH_IDS,
     ];
   }

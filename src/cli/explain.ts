@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { CliIo, UsageError } from './command';
 import { readInput } from './input';
 import { GitHubToken } from '../analysis/github-token';
-import { DEPLOY_TIME, rolesIn } from '../analysis/policy-sources';
+import { replaceDeployTimeValues } from '../analysis/deploy-time';
+import { rolesIn } from '../analysis/policy-sources';
 import { TrustPolicy } from '../analysis/trust-policy';
 
 export const EXPLAIN_HELP = `Usage: cdk-github-actions-oidc explain --policy FILE (--claims FILE | --token JWT | --sub SUB [--aud AUD] [--issuer URL])
@@ -53,7 +54,7 @@ export function runExplain(args: string[], io: CliIo): number {
   }
   const decision = policy.evaluate(token);
   // Values of a template that only deployment knows are shown as such.
-  const shown = (text: string) => text.split(DEPLOY_TIME).join('<deploy-time value>');
+  const shown = replaceDeployTimeValues;
   if (format === 'json') {
     io.stdout(shown(`${JSON.stringify({ role: role.role, source: role.source, subject: token.subject, ...decision }, null, 2)}\n`));
   } else {
