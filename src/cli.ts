@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as fs from 'fs';
 import { runAudit } from './cli/audit';
 import { CliIo, UsageError } from './cli/command';
 import { runExplain } from './cli/explain';
@@ -28,7 +29,7 @@ if (require.main === module) {
   process.exitCode = runCli(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
-    stdin: () => require('fs').readFileSync(0, 'utf8'),
+    stdin: () => fs.readFileSync(0, 'utf8'),
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
   });

@@ -22,7 +22,9 @@ function inDir(files: { [name: string]: string }): string {
 function cli(args: string[], dir: string, stdin?: string): Run {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, { env: {}, cwd: dir, stdin: stdin === undefined ? undefined : () => stdin, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
+  const code = runCli(args, {
+    env: {}, cwd: dir, stdin: stdin === undefined ? undefined : () => stdin, stdout: t => { stdout += t; }, stderr: t => { stderr += t; },
+  });
   return { code, stdout, stderr };
 }
 
@@ -144,7 +146,8 @@ describe('audit', () => {
     badLevel.runs[0].results[0].level = 'critical';
     expect(() => (expect(badLevel) as any).toBeValidSarifLog()).toThrow();
     const results = sarif.runs[0].results;
-    expect(results.map((result: any) => [result.ruleId, result.level, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]))
+    const location = (result: any) => result.locations[0].physicalLocation;
+    expect(results.map((result: any) => [result.ruleId, result.level, location(result).artifactLocation.uri, location(result).region.startLine]))
       .toEqual([
         ['sub-wildcard-before-pin', 'error', 'template.yaml', 11],
         ['sub-unescaped-deploy-time-value', 'error', 'template.yaml', 11],

@@ -195,7 +195,9 @@ describe('values that only deployment knows, in templates', () => {
       assumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [{
-          Effect: 'Allow', Principal: { Federated: provider.oidcProviderArn }, Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: { Federated: provider.oidcProviderArn },
+          Action: 'sts:AssumeRoleWithWebIdentity',
           Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [SUB]: Fn.join('', ['repo:', org.valueAsString, '/octo-app:ref:refs/heads/release/*']) } },
         }],
       },
@@ -207,7 +209,8 @@ describe('values that only deployment knows, in templates', () => {
   test('an unescaped parameter is a finding, this library\'s escaped one is not, and the simulator agrees at deployment', () => {
     const template = stackWithParameter();
     const resources = template.toJSON().Resources;
-    const rules = (id: string) => TrustPolicy.fromJson(resolveIntrinsics(resources[id].Properties.AssumeRolePolicyDocument, resources)).audit().map(f => f.rule);
+    const rules = (id: string) =>
+      TrustPolicy.fromJson(resolveIntrinsics(resources[id].Properties.AssumeRolePolicyDocument, resources)).audit().map(f => f.rule);
     const handWritten = 'HandWritten';
     const library = Object.keys(template.findResources('AWS::IAM::Role')).find(id => id.startsWith('Library'))!;
     expect(rules(handWritten)).toEqual(['sub-unescaped-deploy-time-value']);

@@ -1,5 +1,5 @@
-import { Annotations as Found, Match } from 'aws-cdk-lib/assertions';
 import { Annotations, App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations as Found, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubTrustChecks, TrustFindingSeverity } from '../src';
 import { ACCOUNT, REGION } from './util';

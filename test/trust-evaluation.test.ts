@@ -259,7 +259,7 @@ function condition(t: TokenCase): fc.Arbitrary<{ [operator: string]: { [key: str
 function principal(t: TokenCase, effect: 'Allow' | 'Deny'): fc.Arbitrary<{ [element: string]: any }> {
   const federated = issuerFor(t).map(issuer => ({ Federated: providerArn(issuer) }));
   const federatedList = fc.shuffledSubarray([GITHUB_ISSUER, ACME_ISSUER], { minLength: 1 }).map(issuers => ({ Federated: issuers.map(providerArn) }));
-  const choices = [
+  const choices: Array<{ weight: number; arbitrary: fc.Arbitrary<{ [element: string]: any }> }> = [
     { weight: 8, arbitrary: federated.map(p => ({ Principal: p })) },
     { weight: 2, arbitrary: federatedList.map(p => ({ Principal: p })) },
     { weight: 1, arbitrary: fc.constantFrom<any>('*', { AWS: '*' }).map(p => ({ Principal: p })) },

@@ -1,8 +1,8 @@
-import { GitHubSubject } from '../subject';
 import { everyContextUnions } from '../private/breadth';
+import { GitHubSubject } from '../subject';
+import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
 import { ACTION, matchesWildcard, providerIssuer } from './evaluation';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
-import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
 import { TrustAuditRule, TrustFinding } from './trust-finding';
 
 /**

@@ -1,7 +1,7 @@
 import { trustedGitHubIssuers } from './audit-rules';
 import { ClauseResult, Evaluation, matchesWildcard, StatementResult } from './evaluation';
-import { ConditionClause } from './policy-document';
 import { GitHubToken } from './github-token';
+import { ConditionClause } from './policy-document';
 
 /**
  * Why a token was denied, in the terms of the mistakes users make: which statement and

@@ -93,7 +93,7 @@ export class GitHubToken {
     try {
       payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     } catch {
-      throw new Error("Not a JWT: its second part is not base64url-encoded JSON.");
+      throw new Error('Not a JWT: its second part is not base64url-encoded JSON.');
     }
     return GitHubToken.fromClaims(payload as { [claim: string]: any });
   }

@@ -34,7 +34,9 @@ export function jsonReport(roles: AuditedRole[]): string {
     roles: roles.map(role => ({
       role: role.role,
       source: role.source,
-      findings: role.findings.map(finding => ({ rule: finding.rule, severity: finding.severity, message: finding.message, statement: finding.statement })),
+      findings: role.findings.map(finding => ({
+        rule: finding.rule, severity: finding.severity, message: finding.message, statement: finding.statement,
+      })),
     })),
   }, null, 2)}\n`;
 }

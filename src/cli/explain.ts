@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CliIo, UsageError } from './command';
 import { readInput } from './input';
-import { GitHubToken } from '../analysis/github-token';
 import { replaceDeployTimeValues } from '../analysis/deploy-time';
+import { GitHubToken } from '../analysis/github-token';
 import { rolesIn } from '../analysis/policy-sources';
 import { TrustPolicy } from '../analysis/trust-policy';
 
