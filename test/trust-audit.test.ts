@@ -1,9 +1,9 @@
 import { CfnParameter, Fn } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, TrustAuditRule, TrustFindingSeverity, TrustPolicy } from '../src';
-import { admits, GITHUB_ISSUER } from './oracle';
+import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubToken, TrustAuditRule, TrustFindingSeverity, TrustPolicy } from '../src';
+import { admits, GITHUB_ISSUER, simulateWebIdentity } from './oracle';
 import { deployedValue, newStack, synth, trustPolicy } from './util';
-import { resolveIntrinsics } from '../src/analysis/policy-sources';
+import { resolveIntrinsics } from '../src/analysis/template-values';
 
 // Each audit rule on a policy that breaks it and on its corrected twin. Where a rule says a
 // policy admits tokens nobody meant, the IAM simulator confirms it for the failing policy and
@@ -42,11 +42,51 @@ describe('each rule fires on the policy that breaks it and not on its twin', () 
     expect(admits(twin, { sub: MAIN })).toBe(true);
   });
 
-  test('sub-missing: a sub condition that holds when the key is missing pins nothing', () => {
-    for (const operator of ['StringEqualsIfExists', 'ForAllValues:StringEquals', 'StringNotEquals']) {
-      const broken = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, [operator]: { [SUB]: MAIN } });
-      expect(rulesOf(broken)).toContain('sub-missing');
+  test('sub conditions in other forms: critical exactly when the simulator admits another repository', () => {
+    // Every GitHub token has sub, so IfExists and ForAllValues: still compare it; a negated operator admits the rest.
+    for (const [operator, admitsOthers] of [['StringEqualsIfExists', false], ['ForAllValues:StringEquals', false], ['StringNotEquals', true]] as const) {
+      const document = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, [operator]: { [SUB]: MAIN } });
+      expect(admits(document, { sub: 'repo:attacker/x:ref:refs/heads/main' })).toBe(admitsOthers);
+      const critical = TrustPolicy.fromJson(document).audit().filter(finding => finding.severity === TrustFindingSeverity.CRITICAL);
+      expect({ operator, critical: critical.map(finding => finding.rule) }).toEqual({ operator, critical: admitsOthers ? ['sub-missing'] : [] });
     }
+  });
+
+  test('a Deny that pins the repository keeps sub-missing quiet; the simulator agrees', () => {
+    const guarded = {
+      ...policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' } }),
+      Statement: [
+        ...policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' } }).Statement,
+        { Effect: 'Deny', Principal: { Federated: PROVIDER }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringNotLike: { [SUB]: 'repo:octo-org/octo-app:*' } } },
+      ],
+    };
+    expect(admits(guarded, { sub: 'repo:attacker/x:ref:refs/heads/main' })).toBe(false);
+    expect(rulesOf(guarded)).not.toContain('sub-missing');
+  });
+
+  test.each([
+    ['Principal "*"', { Principal: '*' }],
+    ['NotPrincipal', { NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' } }],
+  ])('admits-unnamed-repository or sub-missing: %s admits GitHub tokens too', (_, principal) => {
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' } } }] };
+    expect(admits(document, { sub: 'repo:attacker/x:ref:refs/heads/main' })).toBe(true);
+    expect(rulesOf(document)).toEqual(['sub-missing']);
+  });
+
+  test('the STS claim keys count: a repository pin by the repository claim, exact or a pattern over the owner', () => {
+    // STS sets the repository key for every github.com token, so IfExists still compares it.
+    const exact = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringEqualsIfExists: { [`${GITHUB_ISSUER}:repository`]: 'octo-org/octo-app' } });
+    expect(rulesOf(exact)).toEqual([]);
+    const attacker = { sub: 'repo:attacker/x:ref:refs/heads/main', aud: 'sts.amazonaws.com', repository: 'attacker/x' };
+    expect(TrustPolicy.fromJson(exact).evaluate(GitHubToken.fromClaims(attacker)).allowed).toBe(false);
+    // A pattern over the owner admits every repository of it: critical, as 'repo:octo-org/*' is.
+    const orgWide = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB_ISSUER}:repository`]: 'octo-org/*' } });
+    expect(rulesOf(orgWide)).toEqual(['sub-missing']);
+    const sibling = { sub: 'repo:octo-org/other:ref:refs/heads/main', aud: 'sts.amazonaws.com', repository: 'octo-org/other' };
+    expect(simulateWebIdentity(orgWide, {
+      issuer: GITHUB_ISSUER,
+      contextVariables: { [SUB]: sibling.sub, [AUD]: sibling.aud, [`${GITHUB_ISSUER}:repository`]: sibling.repository },
+    })).toBe('Allowed');
   });
 
   test.each([
@@ -210,7 +250,7 @@ describe('values that only deployment knows, in templates', () => {
     const template = stackWithParameter();
     const resources = template.toJSON().Resources;
     const rules = (id: string) =>
-      TrustPolicy.fromJson(resolveIntrinsics(resources[id].Properties.AssumeRolePolicyDocument, resources)).audit().map(f => f.rule);
+      TrustPolicy.fromJson(resolveIntrinsics(resources[id].Properties.AssumeRolePolicyDocument, { resources })).audit().map(f => f.rule);
     const handWritten = 'HandWritten';
     const library = Object.keys(template.findResources('AWS::IAM::Role')).find(id => id.startsWith('Library'))!;
     expect(rules(handWritten)).toEqual(['sub-unescaped-deploy-time-value']);

@@ -1,9 +1,11 @@
-import { everyContextUnions } from '../private/breadth';
+import { GitHubIssuer } from '../issuer';
 import { GitHubSubject } from '../subject';
 import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
-import { ACTION, matchesWildcard, providerIssuer } from './evaluation';
+import { ACTION, evaluate, evaluateClause, matchesWildcard, providerIssuer } from './evaluation';
+import { GitHubToken } from './github-token';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { TrustAuditRule, TrustFinding } from './trust-finding';
+import { everyContextUnions } from '../private/breadth';
 
 /**
  * The audit rules. What makes a subject broad or refused is not written here: the
@@ -26,16 +28,26 @@ function keyParts(key: string): { issuer: string; claim: string } | undefined {
   return isGitHubIssuer(issuer) ? { issuer, claim: key.slice(colon + 1).toLowerCase() } : undefined;
 }
 
-/** The GitHub issuers a statement trusts: those its principal names, else those its condition keys name. */
+/**
+ * The GitHub issuers (lower case) a statement trusts: those its principal names; for a principal
+ * that is everyone (`*`, or `NotPrincipal` in an Allow) or a value the audit cannot read, those its
+ * condition keys name; and for everyone with no such key, github.com's, whose tokens it admits too.
+ */
 export function trustedGitHubIssuers(statement: PolicyStatement): string[] {
-  if (statement.notPrincipal) return [];
-  const named = statement.principal.federated.map(providerIssuer)
-    .filter((issuer): issuer is string => issuer !== undefined && isGitHubIssuer(issuer)).map(issuer => issuer.toLowerCase());
-  if (named.length > 0) return [...new Set(named)];
-  const unnamed = statement.principal.everyone || statement.principal.federated.some(arn => providerIssuer(arn) === undefined);
-  if (!unnamed) return [];
-  return [...new Set(statement.conditions.map(clause => keyParts(clause.key)?.issuer).filter((issuer): issuer is string => issuer !== undefined))];
+  const unique = (issuers: Array<string | undefined>) => [...new Set(issuers.filter((issuer): issuer is string => issuer !== undefined))];
+  const named = unique(statement.principal.federated.map(providerIssuer).filter(issuer => issuer !== undefined && isGitHubIssuer(issuer))
+    .map(issuer => issuer!.toLowerCase()));
+  const fromKeys = unique(statement.conditions.map(clause => keyParts(clause.key)?.issuer));
+  const everyone = statement.principal.everyone || statement.notPrincipal;
+  if (statement.notPrincipal) {
+    return (fromKeys.length > 0 ? fromKeys : [GITHUB_COM]).filter(issuer => !named.includes(issuer));
+  }
+  if (named.length > 0) return named;
+  if (everyone) return fromKeys.length > 0 ? fromKeys : [GITHUB_COM];
+  return statement.principal.federated.some(arn => providerIssuer(arn) === undefined) ? fromKeys : [];
 }
+
+const GITHUB_COM = GitHubIssuer.GITHUB_COM.hostAndPath;
 
 /** Whether a statement allows `sts:AssumeRoleWithWebIdentity` to a GitHub issuer. */
 export function trustsGitHub(statement: PolicyStatement): boolean {
@@ -50,9 +62,48 @@ function requiresValue(clause: ConditionClause): boolean {
   return POSITIVE.includes(clause.base) && !clause.ifExists && clause.set !== 'ForAllValues';
 }
 
-/** The values that a statement requires a claim of an issuer to have (one of), by clause. */
+/**
+ * The clauses that require a claim of an issuer to have one of their values. For `aud`, a pattern
+ * that matches every value (`*`) requires nothing.
+ */
 function required(statement: PolicyStatement, issuer: string, claim: string): ConditionClause[] {
-  return statement.conditions.filter(clause => requiresValue(clause) && clause.key.toLowerCase() === `${issuer}:${claim}`);
+  return statement.conditions.filter(clause => requiresValue(clause) && clause.key.toLowerCase() === `${issuer}:${claim}`)
+    .filter(clause => claim !== 'aud' || clause.base !== 'StringLike' || !clause.values.some(value => /^\*+$/.test(value)));
+}
+
+/** A repository name no policy uses, whose tokens probe what a policy admits: of an unnamed owner, and of each named owner. */
+const UNNAMED = 'zz-unnamed-repository';
+const PROBED_CONTEXTS = ['ref:refs/heads/main', 'ref:refs/tags/v1.0.0', 'environment:production', 'pull_request'];
+
+/** The owners a policy names, in `repo:OWNER/...` subjects or `OWNER/...` repository claims. */
+function namedOwners(document: PolicyDocument): string[] {
+  const owners = document.statements.flatMap(statement => statement.conditions.flatMap(clause => clause.values))
+    .map(value => /^(?:repo:)?([A-Za-z0-9_.-]+)(?:@\d+)?\//.exec(value)?.[1]);
+  return [...new Set(owners.filter((owner): owner is string => owner !== undefined))].slice(0, 20);
+}
+
+/**
+ * The Allow statements that admit a token of a repository the policy does not name (of an unnamed
+ * owner, or another repository of a named owner), as IAM evaluates the whole policy (Deny statements
+ * included), with the token's `sub`; undefined if the policy holds an operator the evaluator does not read.
+ */
+function admittingUnnamed(document: PolicyDocument, issuer: string): Map<number, string> | undefined {
+  const admitting = new Map<number, string>();
+  const probes = ['zz-unnamed-owner', ...namedOwners(document)].flatMap(owner => PROBED_CONTEXTS.map(context => `repo:${owner}/${UNNAMED}:${context}`));
+  for (const subject of probes) {
+    const token = GitHubToken.of({ subject, issuerUrl: `https://${issuer}` });
+    let evaluation;
+    try {
+      evaluation = evaluate(document, { issuer: token.issuerHostAndPath, keys: token._contextKeys() });
+    } catch {
+      return undefined;
+    }
+    if (!evaluation.allowed) continue;
+    for (const result of evaluation.statements) {
+      if (result.applies && result.statement.effect === 'Allow' && !admitting.has(result.statement.index)) admitting.set(result.statement.index, token.subject);
+    }
+  }
+  return admitting;
 }
 
 /** Runs every rule on a policy's statements that trust a GitHub issuer. */
@@ -67,9 +118,22 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
     });
   const statements = document.statements.filter(trustsGitHub);
   const knownIds = idFormRepositories(statements);
+  const probes = new Map<string, Map<number, string> | undefined>();
   for (const statement of statements) {
     for (const issuer of trustedGitHubIssuers(statement)) {
-      auditStatement(statement, issuer, document.variables, knownIds, (rule, message) => report(rule, statement, message));
+      if (!probes.has(issuer)) probes.set(issuer, admittingUnnamed(document, issuer));
+      const admitted = probes.get(issuer);
+      const before = findings.length;
+      auditStatement(statement, issuer, document.variables, knownIds, admitted === undefined || admitted.has(statement.index),
+        (rule, message) => report(rule, statement, message));
+      const sub = admitted?.get(statement.index);
+      if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
+        report(TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, statement,
+          `IAM admits the token of a repository it does not name, '${sub}' (aud 'sts.amazonaws.com'): no condition of the ` +
+          'statement pins the owner and the repository for every token it admits (a pattern in a claim such as repository, ' +
+          'or IfExists, ForAllValues: and negated operators, which hold when a claim is missing). ' +
+          `Require '${issuer}:sub' with StringEquals or StringLike, owner and repository written out.`);
+      }
     }
   }
   const order = TrustAuditRule.all().map(rule => rule.id);
@@ -78,17 +142,26 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
 
 type Report = (rule: TrustAuditRule, message: string) => void;
 
-function auditStatement(statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, report: Report): void {
+/**
+ * The structural rules for one statement and one issuer it trusts; `admitsUnnamed` says whether the
+ * evaluation admits (or cannot rule out) a token of an unnamed repository through it.
+ */
+function auditStatement(
+  statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, admitsUnnamed: boolean, report: Report,
+): void {
   const subKey = `${issuer}:sub`;
   const subClauses = required(statement, issuer, 'sub');
-  if (subClauses.length === 0) {
+  const whom = statement.notPrincipal ? `every principal but those of NotPrincipal, tokens from ${issuer} included,`
+    : statement.principal.everyone ? `every principal ('*'), tokens from ${issuer} included,` : `tokens from ${issuer}`;
+  const anyone = issuer.startsWith(`${GITHUB_COM}/`) ? 'any repository of the enterprise' : 'any repository on GitHub';
+  if (subClauses.length === 0 && admitsUnnamed) {
     report(TrustAuditRule.SUB_MISSING,
-      `it trusts tokens from ${issuer} with no condition that requires '${subKey}', so a workflow in any repository on GitHub ` +
+      `it trusts ${whom} with no condition that requires '${subKey}', so a workflow in ${anyone} ` +
       `can assume the role. Add StringEquals {"${subKey}": "repo:<owner>/<repository>:ref:refs/heads/<branch>"} (or the subjects you mean).`);
   }
   if (required(statement, issuer, 'aud').length === 0) {
     report(TrustAuditRule.AUD_MISSING,
-      `it trusts tokens from ${issuer} with no condition that requires '${issuer}:aud', so tokens issued for other audiences ` +
+      `it trusts ${whom} with no condition that requires '${issuer}:aud', so tokens issued for other audiences ` +
       `are accepted too. Add StringEquals {"${issuer}:aud": "sts.amazonaws.com"}.`);
   }
   for (const clause of statement.conditions) {
@@ -96,7 +169,7 @@ function auditStatement(statement: PolicyStatement, issuer: string, variables: b
     if (clause.set === 'ForAllValues' && parts && (parts.claim === 'sub' || parts.claim === 'aud')) {
       report(TrustAuditRule.FOR_ALL_VALUES,
         `'${clause.operator}' on '${clause.key}' holds when the token has no such claim, and the claim is single-valued. ` +
-        `Use '${clause.operator.replace(/^ForAllValues:/, '')}'.`);
+        `Use '${clause.operator.replace(/^ForAllValues:/i, '')}'.`);
     }
     if (parts && parts.claim === 'iss') {
       report(TrustAuditRule.FOREIGN_CONDITION_KEY,
@@ -104,7 +177,8 @@ function auditStatement(statement: PolicyStatement, issuer: string, variables: b
     } else if (parts && parts.issuer !== issuer) {
       report(TrustAuditRule.FOREIGN_CONDITION_KEY,
         `the key '${clause.key}' belongs to the issuer ${parts.issuer}, but the statement trusts ${issuer}, whose tokens never ` +
-        `carry it, so '${clause.operator}' on it ${requiresValue(clause) ? 'never holds' : 'always holds'}. Write '${issuer}:${parts.claim}'.`);
+        `carry it, so '${clause.operator}' on it ${evaluateClause(clause, new Map(), variables).satisfied ? 'always holds' : 'never holds'}. ` +
+        `Write '${issuer}:${parts.claim}'.`);
     }
   }
   const subjects: GitHubSubject[] = [];

@@ -49,7 +49,8 @@ function evaluateStatement(statement: PolicyStatement, request: TrustRequest, va
   const principalMatches = statement.notPrincipal ? !named : named;
   const listed = statement.actions.some(action => matchesWildcard(action.toLowerCase(), ACTION.toLowerCase()));
   const actionMatches = statement.notAction ? !listed : listed;
-  const clauses = statement.conditions.map(clause => evaluateClause(clause, request.keys, variables));
+  // Conditions of statements for other principals or actions are not evaluated, as IAM does not need them.
+  const clauses = principalMatches && actionMatches ? statement.conditions.map(clause => evaluateClause(clause, request.keys, variables)) : [];
   return {
     statement,
     principalMatches,

@@ -2,6 +2,7 @@ import { trustedGitHubIssuers } from './audit-rules';
 import { ClauseResult, Evaluation, matchesWildcard, StatementResult } from './evaluation';
 import { GitHubToken } from './github-token';
 import { ConditionClause } from './policy-document';
+import { apiName } from '../private/api-names';
 
 /**
  * Why a token was denied, in the terms of the mistakes users make: which statement and
@@ -48,7 +49,11 @@ export function explainEvaluation(evaluation: Evaluation, token: GitHubToken): E
   const trusted = forIssuer.flatMap(result => result.clauses.filter(isSub).map(clause => clause.clause))
     .filter(clause => !clause.base.includes('Not'))
     .flatMap(clause => clause.values.map(value => ({ value, clause })));
-  return { reasons, ...subjectDifferences(token, trusted) };
+  const differences = subjectDifferences(token, trusted);
+  // A wrong audience is worth saying too, when it would deny the token once its sub is right.
+  const audKey = `${token.issuerHostAndPath}:aud`.toLowerCase();
+  const audience = forIssuer.flatMap(result => result.clauses).find(clause => clause.clause.key.toLowerCase() === audKey && !clause.satisfied);
+  return { reasons, ...differences, causes: [...differences.causes, ...(audience ? [otherCondition(audience, token)] : [])] };
 }
 
 function describe(result: StatementResult): string {
@@ -137,7 +142,7 @@ function subjectDifferences(token: GitHubToken, trusted: Trusted[]): Omit<Explan
       cause: 'immutable-form',
       message: `The token names the repository in the immutable form ('${sub.split(':').slice(0, 2).join(':')}'), and the role trusts the ` +
         `name form ('${formOnly.value}'). Repositories created, renamed or transferred since 15 July 2026 send the immutable form: ` +
-        'trust that form (GitHubRepository.of(owner, name, { ownerId, repositoryId }) writes it).',
+        `trust that form (GitHubRepository.of() writes it when given the ${apiName('ownerId')} and ${apiName('repositoryId')} options).`,
     } : {
       cause: 'name-form',
       message: `The token names the repository by name ('${sub.split(':').slice(0, 2).join(':')}'), and the role trusts the immutable form ` +

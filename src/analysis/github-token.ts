@@ -44,14 +44,19 @@ export interface GitHubTokenProps {
 export class GitHubToken {
   /**
    * A token with the given `sub`, `aud` and issuer.
+   *
+   * The claims that a `sub` of GitHub's default form states are set too, as GitHub sets them:
+   * `repository` (and `repository_id` in the immutable form), and `ref` or `environment` from
+   * the context. Claims that `sub` does not state (`actor`, `job_workflow_ref`, ...) are absent:
+   * use `fromClaims()` for a decision that depends on them.
    */
   public static of(props: GitHubTokenProps): GitHubToken {
-    const claims: { [claim: string]: string } = {
+    return new GitHubToken({
+      ...claimsStatedBy(props.subject),
       iss: props.issuerUrl ?? GitHubIssuer.GITHUB_COM.url,
       sub: props.subject,
       aud: props.audience ?? 'sts.amazonaws.com',
-    };
-    return new GitHubToken(claims);
+    });
   }
 
   /**
@@ -159,4 +164,15 @@ export class GitHubToken {
     }
     return keys;
   }
+}
+
+/** The claims a `sub` of GitHub's default form (`repo:OWNER/REPO:CONTEXT`) states. */
+function claimsStatedBy(subject: string): { [claim: string]: string } {
+  const match = /^repo:([^/:@]+)(?:@\d+)?\/([^/:@]+)(?:@(\d+))?:(ref:(refs\/[^:]+)|environment:([^:]+)|pull_request)$/.exec(subject);
+  if (!match) return {};
+  const claims: { [claim: string]: string } = { repository: `${match[1]}/${match[2]}` };
+  if (match[3] !== undefined) claims.repository_id = match[3];
+  if (match[5] !== undefined) claims.ref = match[5];
+  if (match[6] !== undefined) claims.environment = match[6].replace(/%3A/g, ':');
+  return claims;
 }

@@ -121,7 +121,7 @@ function readPrincipal(principal: unknown, where: string): PrincipalSpec {
   return { everyone, federated, others };
 }
 
-const OPERATOR = /^(?:(ForAnyValue|ForAllValues):)?([A-Za-z]+?)(IfExists)?$/;
+const OPERATOR = /^(?:(ForAnyValue|ForAllValues):)?([A-Za-z]+?)(IfExists)?$/i;
 
 function readConditions(condition: unknown, where: string): ConditionClause[] {
   if (condition === undefined) return [];
@@ -132,7 +132,7 @@ function readConditions(condition: unknown, where: string): ConditionClause[] {
     if (!match || !isObject(keys)) {
       throw new Error(`${where} has a condition '${operator}' that is not an operator followed by an object of keys.`);
     }
-    const set = match[1] === undefined ? undefined : match[1] as 'ForAnyValue' | 'ForAllValues';
+    const set = match[1] === undefined ? undefined : match[1].toLowerCase() === 'foranyvalue' ? 'ForAnyValue' : 'ForAllValues';
     const base = canonicalOperator(match[2]);
     for (const [key, values] of Object.entries(keys)) {
       clauses.push({
@@ -148,7 +148,7 @@ function readConditions(condition: unknown, where: string): ConditionClause[] {
   return clauses;
 }
 
-/** Operator names as IAM documents them; IAM accepts them in any letter case. */
+/** Operator names as IAM documents them; IAM accepts them, their set prefixes and `IfExists` in any letter case. */
 const OPERATORS = [
   'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
   'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',

@@ -1,6 +1,6 @@
 import { CollectionTag, parseDocument, ScalarTag } from 'yaml';
-import { deployTimeValue, hasDeployTimeValue, IAM_ESCAPES, soleDeployTimeValue } from './deploy-time';
 import { isObject } from './policy-document';
+import { templateResources, valueAlternatives } from './template-values';
 
 /**
  * Where trust policies come from: a policy document, `aws iam get-role`, `aws iam list-roles`,
@@ -14,10 +14,15 @@ export interface RoleTrust {
   readonly role: string;
   /** The file (and place in it) the policy was read from, such as `template.yaml: Resources.DeployRole`. */
   readonly source: string;
-  /** Text that first appears where the role starts in the file (its name or logical ID). */
+  /** The role's name or logical ID, as `--role` names it. */
   readonly anchor: string;
-  /** The policy document, with what only deployment knows written as `deployTimeValue()` marks. */
-  readonly document: unknown;
+  /** A regular expression that matches where the role starts in the file. */
+  readonly anchorPattern: string;
+  /**
+   * The policy document: one, or for a template one per way its `Fn::If` conditions can choose,
+   * with what only deployment knows written as `deployTimeValue()` marks.
+   */
+  readonly documents: unknown[];
 }
 
 /** Reads the roles of a file's text; `name` names the file in messages. */
@@ -25,7 +30,7 @@ export function rolesIn(text: string, name: string): RoleTrust[] {
   const parsed = parse(text, name);
   if (!isObject(parsed)) throw new Error(`${name}: expected a JSON or YAML object, found ${Array.isArray(parsed) ? 'a list' : typeof parsed}.`);
   if (parsed.Statement !== undefined) {
-    return [{ role: name, source: name, anchor: 'Statement', document: parsed }];
+    return [{ role: name, source: name, anchor: name, anchorPattern: '"?Statement"?\\s*:', documents: [parsed] }];
   }
   if (isObject(parsed.Role)) {
     return [roleOf(parsed.Role, name, name)];
@@ -65,102 +70,36 @@ function roleOf(role: unknown, source: string, name: string): RoleTrust {
     throw new Error(`${source}: a role without AssumeRolePolicyDocument.`);
   }
   const label = typeof role.RoleName === 'string' ? role.RoleName : typeof role.Arn === 'string' ? role.Arn : name;
-  return { role: label, source, anchor: label, document: role.AssumeRolePolicyDocument };
+  const field = typeof role.RoleName === 'string' ? 'RoleName' : 'Arn';
+  return {
+    role: label,
+    source,
+    anchor: label,
+    anchorPattern: `"?${field}"?\\s*:\\s*["']?${escapeRegExp(label)}["']?\\s*(?:,|$)`,
+    documents: [role.AssumeRolePolicyDocument],
+  };
 }
 
-function templateRoles(template: { [key: string]: any }, name: string): RoleTrust[] {
-  const resources = template.Resources as { [id: string]: any };
-  return Object.entries(resources)
+/** The roles of a CloudFormation template (or of a stack being synthesized, for the aspect). */
+export function templateRoles(template: { [key: string]: any }, name: string): RoleTrust[] {
+  const context = { resources: template.Resources as { [id: string]: any }, mappings: template.Mappings };
+  return templateResources(context.resources)
     .filter(([, resource]) => isObject(resource) && resource.Type === 'AWS::IAM::Role')
     .filter(([, resource]) => isObject(resource.Properties) && resource.Properties.AssumeRolePolicyDocument !== undefined)
-    .map(([id, resource]) => ({
-      role: typeof resource.Properties.RoleName === 'string' ? resource.Properties.RoleName : id,
-      source: `${name}: Resources.${id}`,
-      anchor: id,
-      document: resolveIntrinsics(resource.Properties.AssumeRolePolicyDocument, resources),
-    }));
+    .map(([id, resource]) => {
+      const logicalId = id.replace(/ \(Fn::ForEach::.*\)$/, '');
+      return {
+        role: typeof resource.Properties.RoleName === 'string' ? resource.Properties.RoleName : id,
+        source: `${name}: Resources.${id}`,
+        anchor: logicalId,
+        anchorPattern: `^\\s*["']?${escapeRegExp(logicalId)}["']?\\s*:`,
+        documents: valueAlternatives(resource.Properties.AssumeRolePolicyDocument, context),
+      };
+    });
 }
 
-/**
- * A template's value with the functions whose result is known before deployment worked out:
- * `Fn::Join`, `Fn::Sub`, `Fn::Split`, `Fn::Select`, the partition, and the `Ref` or `Arn` of an
- * OIDC provider in the same template, and IAM's escapes of a value only deployment knows.
- * Everything else stands as a `deployTimeValue()`.
- */
-export function resolveIntrinsics(value: unknown, resources: { [id: string]: any }): any {
-  if (Array.isArray(value)) return value.map(item => resolveIntrinsics(item, resources));
-  if (!isObject(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
-    return intrinsic(keys[0], value[keys[0]], resources);
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveIntrinsics(item, resources)]));
-}
-
-function intrinsic(name: string, argument: any, resources: { [id: string]: any }): any {
-  const resolved = resolveIntrinsics(argument, resources);
-  switch (name) {
-    case 'Ref': return typeof resolved === 'string' ? reference(resolved, undefined, resources) : deployTimeValue();
-    case 'Fn::GetAtt': {
-      const [id, attribute] = Array.isArray(resolved) ? resolved : String(resolved).split(/\.(.*)/s);
-      return reference(String(id), String(attribute), resources);
-    }
-    case 'Fn::Join': {
-      if (!Array.isArray(resolved) || typeof resolved[0] !== 'string') return deployTimeValue();
-      const [separator, items] = resolved;
-      if (isSplitDeployTimeValue(items)) {
-        // Fn::Join over Fn::Split of a deploy-time value replaces what it was split on with the separator: IAM's
-        // escape of that character escapes it, and a separator with no bare '$', '*' or '?' keeps what was escaped.
-        if (IAM_ESCAPES[items.splitOn] === separator) return deployTimeValue(items.escaped + items.splitOn);
-        const bare = separator.replace(/\$\{[$*?]\}/g, '');
-        return /[$*?]/.test(bare) ? deployTimeValue() : deployTimeValue(items.escaped);
-      }
-      return Array.isArray(items) ? items.map(item => typeof item === 'string' ? item : deployTimeValue()).join(separator) : deployTimeValue();
-    }
-    case 'Fn::Split': {
-      if (!Array.isArray(resolved) || typeof resolved[0] !== 'string' || typeof resolved[1] !== 'string') return deployTimeValue();
-      const escaped = soleDeployTimeValue(resolved[1]);
-      if (escaped !== undefined) return { splitOn: resolved[0], escaped };
-      return hasDeployTimeValue(resolved[1]) ? deployTimeValue() : resolved[1].split(resolved[0]);
-    }
-    case 'Fn::Select':
-      return Array.isArray(resolved) && Array.isArray(resolved[1]) && resolved[1][Number(resolved[0])] !== undefined
-        ? resolved[1][Number(resolved[0])] : deployTimeValue();
-    case 'Fn::Sub': {
-      const [text, variables] = Array.isArray(resolved) ? resolved : [resolved, {}];
-      if (typeof text !== 'string') return deployTimeValue();
-      return text.replace(/\$\{(!?)([^}]*)\}/g, (_, literal: string, inner: string) => {
-        if (literal) return `\${${inner}}`;
-        if (isObject(variables) && typeof variables[inner] === 'string') return variables[inner];
-        const [id, attribute] = inner.split(/\.(.*)/s);
-        const known = reference(id, attribute, resources);
-        return typeof known === 'string' ? known : deployTimeValue();
-      });
-    }
-    default:
-      return deployTimeValue();
-  }
-}
-
-/** A deploy-time value split on a character, on its way to being escaped by `Fn::Join`. */
-interface SplitDeployTimeValue {
-  readonly splitOn: string;
-  readonly escaped: string;
-}
-
-function isSplitDeployTimeValue(value: unknown): value is SplitDeployTimeValue {
-  return isObject(value) && typeof value.splitOn === 'string' && typeof value.escaped === 'string';
-}
-
-/** A `Ref` or `Fn::GetAtt`: the partition, or an OIDC provider's ARN in this template; else unknown. */
-function reference(id: string, attribute: string | undefined, resources: { [id: string]: any }): string {
-  if (id === 'AWS::Partition' && attribute === undefined) return 'aws';
-  const resource = resources[id];
-  const isProvider = isObject(resource) && (resource.Type === 'AWS::IAM::OIDCProvider' || resource.Type === 'Custom::AWSCDKOpenIdConnectProvider');
-  if (!isProvider || (attribute !== undefined && attribute !== 'Arn')) return deployTimeValue();
-  const url = resolveIntrinsics(resource.Properties?.Url, resources);
-  return typeof url === 'string' && !hasDeployTimeValue(url)
-    ? `arn:aws:iam::${deployTimeValue()}:oidc-provider/${url.replace(/^https:\/\//, '')}` : deployTimeValue();
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?|()[\]{}]/g, '\\$&');
 }
 
 /** CloudFormation's short forms (`!Ref`, `!Sub`, ...) read as the long forms. */

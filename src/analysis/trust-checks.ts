@@ -1,10 +1,9 @@
-import { Annotations, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, CfnElement, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { resolveIntrinsics } from './policy-sources';
+import { templateRoles } from './policy-sources';
+import { auditRole } from './role-audit';
 import { atLeast } from './severity';
 import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
-import { TrustPolicy } from './trust-policy';
 
 /**
  * Options of `GitHubTrustChecks`.
@@ -64,6 +63,8 @@ export class GitHubTrustChecks implements IAspect {
 
   private readonly errorSeverity: TrustFindingSeverity;
   private readonly minimumSeverity: TrustFindingSeverity;
+  /** Each stack's template, rendered once for all its roles. */
+  private readonly templates = new WeakMap<Stack, { [section: string]: any }>();
 
   public constructor(props: GitHubTrustChecksProps = {}) {
     this.errorSeverity = props.errorSeverity ?? TrustFindingSeverity.HIGH;
@@ -71,18 +72,25 @@ export class GitHubTrustChecks implements IAspect {
   }
 
   /**
-   * Audits the node if it is an IAM role (`AWS::IAM::Role`).
+   * Audits the node if it is an IAM role (`AWS::IAM::Role`), as its stack's template will hold it
+   * (escape-hatch overrides included).
    */
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::IAM::Role') return;
     const stack = Stack.of(node);
-    const document = node instanceof iam.CfnRole
-      ? node.assumeRolePolicyDocument
-      : (node as unknown as { _cfnProperties?: { AssumeRolePolicyDocument?: unknown } })._cfnProperties?.AssumeRolePolicyDocument;
-    if (document === undefined) return;
-    const policy = TrustPolicy.fromJson(resolveIntrinsics(stack.resolve(document), providersOf(stack)));
-    if (!policy.trustsGitHub) return;
-    for (const finding of policy.audit()) {
+    let audit;
+    try {
+      const template = this.templates.get(stack) ?? stackTemplate(stack);
+      this.templates.set(stack, template);
+      const logicalId = stack.resolve(node.logicalId);
+      const role = templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
+      if (role === undefined) return;
+      audit = auditRole(role);
+    } catch (error) {
+      Annotations.of(node).addWarningV2('cdk-github-actions-oidc:not-audited', `The role's trust policy could not be audited: ${(error as Error).message}`);
+      return;
+    }
+    for (const finding of audit.findings) {
       if (!atLeast(finding.severity, this.minimumSeverity)) continue;
       const text = `[${finding.rule}] ${finding.message}`;
       const reason = acknowledgement(node, finding.rule);
@@ -97,6 +105,23 @@ export class GitHubTrustChecks implements IAspect {
   }
 }
 
+/**
+ * The stack's template as far as its elements write it now, with their overrides: what the
+ * audit of a role needs to follow a `Ref` to an OIDC provider of the same stack.
+ */
+function stackTemplate(stack: Stack): { [section: string]: any } {
+  const template: { [section: string]: { [id: string]: unknown } } = {};
+  for (const construct of stack.node.findAll()) {
+    if (!CfnElement.isCfnElement(construct) || Stack.of(construct) !== stack) continue;
+    // _toCloudFormation() is how CloudFormation elements render themselves, overrides included.
+    const fragment = stack.resolve((construct as unknown as { _toCloudFormation(): object })._toCloudFormation());
+    for (const [section, entries] of Object.entries(fragment ?? {})) {
+      if (typeof entries === 'object' && entries !== null) template[section] = { ...template[section], ...(entries as object) };
+    }
+  }
+  return template;
+}
+
 /** The reason a rule was acknowledged on the node or a construct above it, if it was. */
 function acknowledgement(node: IConstruct, rule: string): string | undefined {
   for (const scope of node.node.scopes.reverse()) {
@@ -104,15 +129,4 @@ function acknowledgement(node: IConstruct, rule: string): string | undefined {
     if (reason !== undefined) return reason;
   }
   return undefined;
-}
-
-/** The stack's OIDC providers, so that a trust policy's `Ref` to one names its issuer. */
-function providersOf(stack: Stack): { [id: string]: unknown } {
-  const providers: { [id: string]: unknown } = {};
-  for (const construct of stack.node.findAll()) {
-    if (construct instanceof iam.CfnOIDCProvider) {
-      providers[stack.resolve(construct.logicalId)] = { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: stack.resolve(construct.url) } };
-    }
-  }
-  return providers;
 }

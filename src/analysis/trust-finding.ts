@@ -27,6 +27,12 @@ export class TrustAuditRule {
   /** A `sub` pattern has a wildcard in or before the owner or the repository (`repo:octo-org/*`, `*`). */
   public static readonly SUB_WILDCARD_BEFORE_PIN = new TrustAuditRule('sub-wildcard-before-pin', TrustFindingSeverity.CRITICAL,
     'A sub pattern has a wildcard in or before the owner or the repository');
+  /**
+   * The policy admits a token of a repository it does not name, as IAM evaluates it — however the
+   * conditions are written (`IfExists`, `ForAllValues:`, `Principal: '*'`, `NotPrincipal`, ...).
+   */
+  public static readonly ADMITS_UNNAMED_REPOSITORY = new TrustAuditRule('admits-unnamed-repository', TrustFindingSeverity.CRITICAL,
+    'The IAM evaluation admits a token of a repository the policy does not name');
   /** A `sub` value holds a policy variable, which IAM fills in from the request (`${...:sub}` admits every token). */
   public static readonly SUB_POLICY_VARIABLE = new TrustAuditRule('sub-policy-variable', TrustFindingSeverity.CRITICAL,
     'A sub value holds a policy variable that IAM fills in from the request');
@@ -36,6 +42,9 @@ export class TrustAuditRule {
    */
   public static readonly SUB_UNESCAPED_DEPLOY_TIME_VALUE = new TrustAuditRule('sub-unescaped-deploy-time-value', TrustFindingSeverity.HIGH,
     'A sub value holds a deploy-time value that is not escaped');
+  /** A role names a GitHub issuer, but its trust policy cannot be read, so it cannot be audited. */
+  public static readonly UNREADABLE_POLICY = new TrustAuditRule('unreadable-policy', TrustFindingSeverity.HIGH,
+    'A trust policy that names a GitHub issuer cannot be read');
   /** An Allow statement trusts a GitHub issuer with no condition on `aud`. */
   public static readonly AUD_MISSING = new TrustAuditRule('aud-missing', TrustFindingSeverity.HIGH,
     'An Allow statement trusts a GitHub issuer without a condition on aud');
@@ -64,7 +73,8 @@ export class TrustAuditRule {
   public static all(): TrustAuditRule[] {
     return [
       TrustAuditRule.SUB_MISSING, TrustAuditRule.SUB_WILDCARD_BEFORE_PIN, TrustAuditRule.SUB_POLICY_VARIABLE,
-      TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE, TrustAuditRule.AUD_MISSING, TrustAuditRule.FOR_ALL_VALUES, TrustAuditRule.FOREIGN_CONDITION_KEY,
+      TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE, TrustAuditRule.UNREADABLE_POLICY,
+      TrustAuditRule.AUD_MISSING, TrustAuditRule.FOR_ALL_VALUES, TrustAuditRule.FOREIGN_CONDITION_KEY,
       TrustAuditRule.ANY_CONTEXT, TrustAuditRule.REFUSED_SUBJECT, TrustAuditRule.PULL_REQUEST, TrustAuditRule.NAME_FORM_WITH_IDS,
     ];
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TrustAuditRule, TrustFinding, TrustFindingSeverity } from '../analysis/trust-finding';
@@ -78,16 +79,23 @@ export function sarifReport(roles: AuditedRole[], base: string): string {
         ruleIndex: ruleIndex.get(finding.rule),
         level: level(finding.severity),
         message: { text: `${role.role}: ${finding.message}` },
+        // The audited file is often written by a job (aws iam output), so code scanning cannot fingerprint its lines.
+        partialFingerprints: { 'trustFinding/v1': fingerprint(finding.rule, role.source, role.role, finding.statement, finding.message) },
         locations: [{
           physicalLocation: {
             artifactLocation: { uri: uriOf(role.file, base) },
             region: { startLine: role.line },
           },
+          logicalLocations: [{ name: role.role, fullyQualifiedName: role.source, kind: 'resource' }],
         }],
       }))),
     }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function fingerprint(...parts: Array<string | number>): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 function uriOf(file: string, base: string): string {

@@ -3,9 +3,9 @@ import { AuditedRole, jsonReport, sarifReport, textReport } from './audit-report
 import { CliIo, UsageError } from './command';
 import { readInput } from './input';
 import { rolesIn } from '../analysis/policy-sources';
+import { auditRole } from '../analysis/role-audit';
 import { atLeast } from '../analysis/severity';
 import { TrustFindingSeverity } from '../analysis/trust-finding';
-import { TrustPolicy } from '../analysis/trust-policy';
 
 export const AUDIT_HELP = `Usage: cdk-github-actions-oidc audit FILE... [--format text|json|sarif] [--fail-on SEVERITY]
 
@@ -60,14 +60,9 @@ export function runAudit(args: string[], io: CliIo): number {
       throw new UsageError((error as Error).message);
     }
     for (const role of found) {
-      let policy: TrustPolicy;
-      try {
-        policy = TrustPolicy.fromJson(role.document);
-      } catch (error) {
-        throw new UsageError(`${role.source}: ${(error as Error).message}`);
-      }
-      if (!policy.trustsGitHub) continue;
-      roles.push({ role: role.role, source: role.source, file, line: lineOf(text, role.anchor), findings: policy.audit() });
+      const audit = auditRole(role);
+      if (!audit.trustsGitHub) continue;
+      roles.push({ role: role.role, source: role.source, file, line: lineOf(text, role.anchorPattern), findings: audit.findings });
     }
   }
   io.stdout(format === 'json' ? jsonReport(roles) : format === 'sarif' ? sarifReport(roles, io.cwd) : textReport(roles));
@@ -83,8 +78,8 @@ function readFileOrFail(file: string, io: CliIo): string {
   }
 }
 
-/** The line where a role's name or logical ID first appears, for SARIF (1 when it does not). */
-function lineOf(text: string, anchor: string): number {
-  const index = text.indexOf(anchor);
-  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+/** The line where a role starts in its file, for SARIF (1 when it cannot be told). */
+function lineOf(text: string, anchorPattern: string): number {
+  const match = new RegExp(anchorPattern, 'm').exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : 1;
 }

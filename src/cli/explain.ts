@@ -4,7 +4,7 @@ import { readInput } from './input';
 import { replaceDeployTimeValues } from '../analysis/deploy-time';
 import { GitHubToken } from '../analysis/github-token';
 import { rolesIn } from '../analysis/policy-sources';
-import { TrustPolicy } from '../analysis/trust-policy';
+import { TrustDecision, TrustPolicy } from '../analysis/trust-policy';
 
 export const EXPLAIN_HELP = `Usage: cdk-github-actions-oidc explain --policy FILE (--claims FILE | --token JWT | --sub SUB [--aud AUD] [--issuer URL])
 
@@ -46,29 +46,46 @@ export function runExplain(args: string[], io: CliIo): number {
 
   const token = readToken(values, io);
   const role = chooseRole(values.policy, values.role, io);
-  let policy: TrustPolicy;
-  try {
-    policy = TrustPolicy.fromJson(role.document);
-  } catch (error) {
-    throw new UsageError(`${role.source}: ${(error as Error).message}`);
-  }
-  const decision = policy.evaluate(token);
+  const decisions = role.documents.map(document => {
+    try {
+      return TrustPolicy.fromJson(document).evaluate(token);
+    } catch (error) {
+      throw new UsageError(`${role.source}: ${(error as Error).message}`);
+    }
+  });
+  const allowed = decisions.filter(decision => decision.allowed).length;
+  const depends = allowed > 0 && allowed < decisions.length;
+  const header = [
+    `  role: ${role.role === role.source ? role.source : `${role.role} in ${role.source}`}`,
+    ...(values.token !== undefined ? ['  (the token was decoded without verifying its signature)'] : []),
+  ];
+  const body = (decision: TrustDecision, indent: string) => [
+    ...decision.reasons.map(reason => `${indent}${reason}`),
+    ...(decision.nearestSubject !== undefined ? [`${indent}nearest trusted subject: ${decision.nearestSubject}`] : []),
+    ...decision.causes.map(cause => `${indent}${cause.cause}: ${cause.message}`),
+  ];
   // Values of a template that only deployment knows are shown as such.
   const shown = replaceDeployTimeValues;
   if (format === 'json') {
-    io.stdout(shown(`${JSON.stringify({ role: role.role, source: role.source, subject: token.subject, ...decision }, null, 2)}\n`));
+    const result = depends ? { decision: 'Depends', alternatives: decisions } : decisions[0];
+    io.stdout(shown(`${JSON.stringify({ role: role.role, source: role.source, subject: token.subject, ...result }, null, 2)}\n`));
+  } else if (depends) {
+    io.stdout(shown([
+      `Depends on the template's conditions: Allow in ${allowed} of the ${decisions.length} ways its Fn::If conditions can choose the policy: ${token.subject}`,
+      ...header,
+      ...decisions.flatMap((decision, index) => [`  way ${index + 1}: ${decision.decision}`, ...body(decision, '    ')]),
+      '',
+    ].join('\n')));
   } else {
     io.stdout(shown([
-      `${decision.decision}: ${token.subject}`,
-      `  role: ${role.role === role.source ? role.source : `${role.role} in ${role.source}`}`,
-      ...(values.token !== undefined ? ['  (the token was decoded without verifying its signature)'] : []),
-      ...decision.reasons.map(reason => `  ${reason}`),
-      ...(decision.nearestSubject !== undefined ? [`  nearest trusted subject: ${decision.nearestSubject}`] : []),
-      ...decision.causes.map(cause => `  ${cause.cause}: ${cause.message}`),
+      `${decisions[0].decision}: ${token.subject}`,
+      ...header,
+      ...(decisions.length > 1 ? [`  (the same in all ${decisions.length} ways the template's Fn::If conditions can choose the policy)`] : []),
+      ...body(decisions[0], '  '),
       '',
     ].join('\n')));
   }
-  return decision.allowed ? 0 : 1;
+  return allowed === decisions.length ? 0 : 1;
 }
 
 function parseOptions(args: string[]): { [name: string]: string | undefined } & { help?: boolean } {
