@@ -212,6 +212,36 @@ describe('explain', () => {
     expect(run.stdout).toContain("'repo:<deploy-time value>/*'");
   });
 
+  test('a policy that Fn::If chooses: the decision of each way it can deploy', () => {
+    const template = `Conditions:
+  Strict: !Equals [!Ref AWS::Region, eu-west-1]
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                token.actions.githubusercontent.com:aud: sts.amazonaws.com
+                token.actions.githubusercontent.com:sub: !If [Strict, 'repo:octo-org/octo-app:ref:refs/heads/main', 'repo:octo-org/octo-app:environment:prod']
+`;
+    const conditional = inDir({ 'template.yaml': template });
+    const run = cli(['explain', '--policy', 'template.yaml', '--sub', 'repo:octo-org/octo-app:ref:refs/heads/main'], conditional);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Depends on the template's conditions: Allow in 1 of the 2 ways/);
+    expect(run.stdout).toMatch(/way 1: Allow\n[\s\S]*way 2: Deny\n/);
+    const json = JSON.parse(cli(['explain', '--policy', 'template.yaml', '--sub', 'repo:octo-org/octo-app:ref:refs/heads/main', '--format', 'json'], conditional).stdout);
+    expect(json.decision).toBe('Depends');
+    expect(json.alternatives.map((alternative: any) => alternative.decision)).toEqual(['Allow', 'Deny']);
+    const audit = JSON.parse(cli(['audit', 'template.yaml', '--format', 'json'], conditional).stdout);
+    expect(audit.roles[0].findings).toEqual([]);
+  });
+
   test('bad input: exit 2', () => {
     for (const [args, message] of [
       [['explain', '--sub', 'x'], /needs --policy FILE/],

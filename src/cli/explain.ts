@@ -18,6 +18,7 @@ and what differs. Nothing is sent anywhere: the policy is evaluated here, as IAM
   --claims FILE     the token's decoded claims, as JSON (a workflow can print them)
   --token JWT       the token itself: decoded here WITHOUT verifying its signature
   --sub SUB         the token's sub claim, such as repo:octo-org/octo-app:ref:refs/heads/main
+                    (the repository, ref and environment claims it states are set from it)
   --aud AUD         its aud claim (default: sts.amazonaws.com)
   --issuer URL      its issuer (default: https://token.actions.githubusercontent.com)
   --format FORMAT   text (default) or json
