@@ -262,3 +262,17 @@ describe('values that only deployment knows, in templates', () => {
     expect(admits(deployed(library), { sub: forged })).toBe(false);
   });
 });
+
+describe('the probe sees what the policy\'s own patterns admit', () => {
+  test.each([
+    ['a repository pattern over owners that start with a letter', { StringLike: { [`${GITHUB_ISSUER}:repository`]: 'a*' } }, 'repo:acme/x:ref:refs/heads/main', 'acme/x'],
+    ['a repository pattern with ?', { StringLike: { [`${GITHUB_ISSUER}:repository`]: 'octo-org/???' } }, 'repo:octo-org/abc:ref:refs/heads/main', 'octo-org/abc'],
+  ])('%s: critical, and the simulator admits a repository nobody named', (_, condition, sub, repository) => {
+    const document = policy({ StringEquals: { [AUD]: 'sts.amazonaws.com' }, ...condition });
+    expect(simulateWebIdentity(document, {
+      issuer: GITHUB_ISSUER,
+      contextVariables: { [SUB]: sub, [AUD]: 'sts.amazonaws.com', [`${GITHUB_ISSUER}:repository`]: repository },
+    })).toBe('Allowed');
+    expect(rulesOf(document)).toEqual(['sub-missing']);
+  });
+});

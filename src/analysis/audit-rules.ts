@@ -71,26 +71,61 @@ function required(statement: PolicyStatement, issuer: string, claim: string): Co
     .filter(clause => claim !== 'aud' || clause.base !== 'StringLike' || !clause.values.some(value => /^\*+$/.test(value)));
 }
 
-/** A repository name no policy uses, whose tokens probe what a policy admits: of an unnamed owner, and of each named owner. */
-const UNNAMED = 'zz-unnamed-repository';
+/**
+ * Tokens of repositories a policy does not name, to see through IAM's evaluation what it admits:
+ * of an owner nobody names, of another repository of each owner it names, and tokens that match
+ * each of its patterns on `sub` and `repository` (their wildcards filled in).
+ */
+const UNNAMED = 'zz-unnamed';
 const PROBED_CONTEXTS = ['ref:refs/heads/main', 'ref:refs/tags/v1.0.0', 'environment:production', 'pull_request'];
 
-/** The owners a policy names, in `repo:OWNER/...` subjects or `OWNER/...` repository claims. */
-function namedOwners(document: PolicyDocument): string[] {
-  const owners = document.statements.flatMap(statement => statement.conditions.flatMap(clause => clause.values))
-    .map(value => /^(?:repo:)?([A-Za-z0-9_.-]+)(?:@\d+)?\//.exec(value)?.[1]);
-  return [...new Set(owners.filter((owner): owner is string => owner !== undefined))].slice(0, 20);
+function probeSubjects(document: PolicyDocument): string[] {
+  const clauses = document.statements.flatMap(statement => statement.conditions);
+  const values = clauses.flatMap(clause => clause.values);
+  const owners = values.map(value => /^(?:repo:)?([A-Za-z0-9_.-]+)(?:@\d+)?\//.exec(value)?.[1]).filter((owner): owner is string => owner !== undefined);
+  const subjects = [`${UNNAMED}-owner`, ...owners].flatMap(owner => PROBED_CONTEXTS.map(context => `repo:${owner}/${UNNAMED}-repository:${context}`));
+  for (const clause of clauses.filter(candidate => candidate.base === 'StringLike' || candidate.base === 'StringNotLike')) {
+    const claim = clause.key.slice(clause.key.lastIndexOf(':') + 1).toLowerCase();
+    for (const value of clause.values.filter(candidate => /[*?]/.test(candidate) && !hasDeployTimeValue(candidate))) {
+      for (const filler of [UNNAMED, `${UNNAMED}/${UNNAMED}`]) {
+        const witness = value.replace(/\$\{[$*?]\}/g, 'x').replace(/\*/g, filler).replace(/\?/g, 'z');
+        if (claim === 'sub' && witness.startsWith('repo:')) subjects.push(witness);
+        if (claim === 'repository' && /^[^/:]+\/[^/:]+$/.test(witness)) subjects.push(`repo:${witness}:ref:refs/heads/main`);
+      }
+    }
+  }
+  return [...new Set(subjects)].slice(0, 200);
 }
 
 /**
- * The Allow statements that admit a token of a repository the policy does not name (of an unnamed
- * owner, or another repository of a named owner), as IAM evaluates the whole policy (Deny statements
- * included), with the token's `sub`; undefined if the policy holds an operator the evaluator does not read.
+ * The repositories (`owner/name`, lower case) a policy names: in `sub` or `repository` values,
+ * written out in full before any wildcard.
+ */
+function namedRepositories(document: PolicyDocument): Set<string> {
+  const values = document.statements.flatMap(statement => statement.conditions).flatMap(clause => clause.values);
+  return new Set(values.map(value => value.split(/[*?]/)[0])
+    .map(prefix => /^(?:repo:)?([^/:@*?]+)(?:@\d+)?\/([^/:@*?]+)(?:@\d+)?(?::|$)/.exec(prefix))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map(match => `${match[1]}/${match[2]}`.toLowerCase()));
+}
+
+/** The repository a `sub` names (`owner/name`, lower case), if it names one. */
+function repositoryOf(subject: string): string | undefined {
+  const match = /^repo:([^/:@]+)(?:@\d+)?\/([^/:@]+)/.exec(subject);
+  return match ? `${match[1]}/${match[2]}`.toLowerCase() : undefined;
+}
+
+/**
+ * The Allow statements that admit a token of a repository the policy does not name, as IAM evaluates
+ * the whole policy (Deny statements included), with the token's `sub`; undefined if the policy holds
+ * an operator the evaluator does not read.
  */
 function admittingUnnamed(document: PolicyDocument, issuer: string): Map<number, string> | undefined {
   const admitting = new Map<number, string>();
-  const probes = ['zz-unnamed-owner', ...namedOwners(document)].flatMap(owner => PROBED_CONTEXTS.map(context => `repo:${owner}/${UNNAMED}:${context}`));
-  for (const subject of probes) {
+  const named = namedRepositories(document);
+  for (const subject of probeSubjects(document)) {
+    const repository = repositoryOf(subject);
+    if (repository !== undefined && named.has(repository)) continue;
     const token = GitHubToken.of({ subject, issuerUrl: `https://${issuer}` });
     let evaluation;
     try {
