@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubTrustChecks } from '../src';
 import { keepWorkflow } from './util';
@@ -40,7 +40,7 @@ test('the README shows the error the aspect gives an iam.Role that checks only t
   new iam.Role(stack, 'Deploy', {
     assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } }),
   });
-  Aspects.of(app).add(new GitHubTrustChecks());
+  GitHubTrustChecks.addTo(app);
   const messages = app.synth().getStackByName('Ci').messages.map(message => `[${message.level === 'error' ? 'Error' : message.level} at ${message.id}] ${message.entry.data}`);
   expect(messages).toEqual([blockAfter('fails `cdk synth` with', 'text')]);
 });

@@ -44,10 +44,20 @@ export function trustedGitHubIssuers(statement: PolicyStatement): string[] {
   }
   if (named.length > 0) return named;
   if (everyone) return fromKeys.length > 0 ? fromKeys : [GITHUB_COM];
-  return statement.principal.federated.some(arn => providerIssuer(arn) === undefined) ? fromKeys : [];
+  if (fromKeys.length > 0) return statement.principal.federated.some(arn => providerIssuer(arn) === undefined) ? fromKeys : [];
+  // A provider that only deployment names (an import, a parameter) may well be GitHub's: audit it as github.com's.
+  return statement.principal.federated.some(arn => hasDeployTimeValue(arn) && providerIssuer(arn) === undefined) ? [GITHUB_COM] : [];
 }
 
 const GITHUB_COM = GitHubIssuer.GITHUB_COM.hostAndPath;
+
+/** Whose repositories an issuer's tokens come from, for messages. */
+function anyRepositoryOf(issuer: string): string {
+  if (issuer === GITHUB_COM) return 'any repository on GitHub';
+  if (issuer.startsWith(`${GITHUB_COM}/`)) return `any repository of the enterprise '${issuer.slice(GITHUB_COM.length + 1)}'`;
+  if (issuer.endsWith('/_services/token')) return `any repository on the GitHub Enterprise Server ${issuer.slice(0, -'/_services/token'.length)}`;
+  return `any repository on ${issuer.replace(/^token\.actions\./, '')}`;
+}
 
 /** Whether a statement allows `sts:AssumeRoleWithWebIdentity` to a GitHub issuer. */
 export function trustsGitHub(statement: PolicyStatement): boolean {
@@ -159,7 +169,7 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
       if (!probes.has(issuer)) probes.set(issuer, admittingUnnamed(document, issuer));
       const admitted = probes.get(issuer);
       const before = findings.length;
-      auditStatement(statement, issuer, document.variables, knownIds, admitted === undefined || admitted.has(statement.index),
+      auditStatement(statement, issuer, document.variables, knownIds, keepsOthersOut(statement, issuer, document),
         (rule, message) => report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
@@ -178,21 +188,23 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
 type Report = (rule: TrustAuditRule, message: string) => void;
 
 /**
- * The structural rules for one statement and one issuer it trusts; `admitsUnnamed` says whether the
- * evaluation admits (or cannot rule out) a token of an unnamed repository through it.
+ * The structural rules for one statement and one issuer it trusts; `keepsOut` says whether the
+ * statement (or a Deny of the policy) provably lets only the repositories it names in.
  */
 function auditStatement(
-  statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, admitsUnnamed: boolean, report: Report,
+  statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, keepsOut: boolean, report: Report,
 ): void {
   const subKey = `${issuer}:sub`;
   const subClauses = required(statement, issuer, 'sub');
   const whom = statement.notPrincipal ? `every principal but those of NotPrincipal, tokens from ${issuer} included,`
-    : statement.principal.everyone ? `every principal ('*'), tokens from ${issuer} included,` : `tokens from ${issuer}`;
-  const anyone = issuer.startsWith(`${GITHUB_COM}/`) ? 'any repository of the enterprise' : 'any repository on GitHub';
-  if (subClauses.length === 0 && admitsUnnamed) {
+    : statement.principal.everyone ? `every principal ('*'), tokens from ${issuer} included,`
+      : statement.principal.federated.some(arn => hasDeployTimeValue(arn) && providerIssuer(arn) === undefined)
+        ? `the OIDC provider that deployment names (tokens from ${issuer}, if it is that issuer's)` : `tokens from ${issuer}`;
+  if (subClauses.length === 0 && !keepsOut) {
     report(TrustAuditRule.SUB_MISSING,
-      `it trusts ${whom} with no condition that requires '${subKey}', so a workflow in ${anyone} ` +
-      `can assume the role. Add StringEquals {"${subKey}": "repo:<owner>/<repository>:ref:refs/heads/<branch>"} (or the subjects you mean).`);
+      `it trusts ${whom} with no condition that requires '${subKey}' (or pins the repository by its repository or ` +
+      `repository_id claim), so a workflow in ${anyRepositoryOf(issuer)} can assume the role. ` +
+      `Add StringEquals {"${subKey}": "repo:<owner>/<repository>:ref:refs/heads/<branch>"} (or the subjects you mean).`);
   }
   if (required(statement, issuer, 'aud').length === 0) {
     report(TrustAuditRule.AUD_MISSING,
@@ -306,11 +318,50 @@ function pinsOwnerAndRepository(prefix: string): boolean {
     if (key === 'pull_request') continue;
     const value = parts[++i];
     if (value === undefined) break;
-    if (key === 'repo' && /^[^/]+\/[^/]+$/.test(value)) owner = repository = true;
+    if ((key === 'repo' || key === 'repository') && /^[^/]+\/[^/]+$/.test(value)) owner = repository = true;
     if (key === 'repository_owner_id' && value !== '') owner = true;
-    if (key === 'repository_id' && value !== '') repository = true;
+    // A repository's ID is unique across GitHub: no other repository's token carries it.
+    if (key === 'repository_id' && /^\d+$/.test(value)) owner = repository = true;
   }
   return owner && repository;
+}
+
+/** Whether a value pins one repository: written out in full before any wildcard (`sub`, `repository`) or exact (`repository_id`). */
+function pinsRepositoryValue(claim: string, value: string, pattern: boolean): boolean {
+  const wildcard = pattern ? value.search(/[*?]/) : -1;
+  const literal = wildcard < 0 ? value : value.slice(0, wildcard);
+  if (claim === 'sub') return pinsOwnerAndRepository(wildcard < 0 ? `${literal}:` : literal);
+  if (claim === 'repository') return wildcard < 0 && /^[^/]+\/[^/]+$/.test(literal);
+  return claim === 'repository_id' && wildcard < 0 && /^\d+$/.test(literal);
+}
+
+/**
+ * Whether a clause keeps every token but those of the repositories it names out: a positive
+ * operator on `sub`, `repository` or `repository_id` (claims every GitHub token carries, so
+ * `IfExists` and `ForAllValues:` still compare them) whose every value pins one repository.
+ */
+function pinsRepository(clause: ConditionClause, issuer: string): boolean {
+  const claim = clause.key.toLowerCase().startsWith(`${issuer}:`) ? clause.key.slice(issuer.length + 1).toLowerCase() : undefined;
+  if (claim === undefined || !POSITIVE.includes(clause.base) || clause.values.length === 0) return false;
+  return clause.values.every(value => hasDeployTimeValue(value) || pinsRepositoryValue(claim, value, clause.base === 'StringLike'));
+}
+
+/** Keys that a web identity request never carries: a required condition on one keeps every GitHub token out. */
+const NEVER_IN_WEB_IDENTITY = /^aws:(?:PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|PrincipalTag\/.*|SourceArn|SourceAccount)$/i;
+
+/**
+ * Whether a statement lets only the repositories it names in: a clause pins the repository, a
+ * required condition can never hold for a GitHub token, or a Deny statement of the policy with one
+ * negated condition on `sub`, `repository` or `repository_id` keeps every other repository out.
+ */
+function keepsOthersOut(statement: PolicyStatement, issuer: string, document: PolicyDocument): boolean {
+  if (statement.conditions.some(clause => pinsRepository(clause, issuer))) return true;
+  if (statement.conditions.some(clause => NEVER_IN_WEB_IDENTITY.test(clause.key) && POSITIVE.includes(clause.base) && !clause.ifExists)) return true;
+  return document.statements.some(deny => deny.effect === 'Deny' && !deny.notPrincipal && !deny.notAction
+    && (deny.principal.everyone || deny.principal.federated.some(arn => providerIssuer(arn)?.toLowerCase() === issuer))
+    && deny.actions.some(action => matchesWildcard(action.toLowerCase(), ACTION.toLowerCase()))
+    && deny.conditions.length === 1 && deny.conditions[0].base.startsWith('StringNot') && deny.conditions[0].set === undefined
+    && pinsRepository({ ...deny.conditions[0], base: deny.conditions[0].base.replace('Not', '') }, issuer));
 }
 
 /** The `repo:<owner>/<name>` claims (lower case) whose immutable-ID form some statement uses, or whose IDs a claim key pins. */

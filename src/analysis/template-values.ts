@@ -90,6 +90,8 @@ function intrinsic(name: string, argument: any, context: TemplateContext): any {
       const found = [map, first, second].every(key => typeof key === 'string') ? context.mappings?.[map]?.[first]?.[second] : undefined;
       return found === undefined ? deployTimeValue() : resolveIntrinsics(found, context);
     }
+    case 'Fn::ToJsonString':
+      return JSON.stringify(resolved);
     case 'Fn::Sub': {
       const [text, variables] = Array.isArray(resolved) ? resolved : [resolved, {}];
       if (typeof text !== 'string') return deployTimeValue();

@@ -1,4 +1,4 @@
-import { Annotations, CfnElement, CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnElement, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { templateRoles } from './policy-sources';
 import { auditRole } from './role-audit';
@@ -37,11 +37,31 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * silences. Acknowledge a finding of either kind, with a reason, through
  * `GitHubTrustChecks.acknowledge()`.
  *
+ * Add it with `GitHubTrustChecks.addTo(app)` once the app's stages exist: CDK does not apply an
+ * app's aspects to the stacks of its Stages (CDK Pipelines).
+ *
  * @example
  * declare const app: App;
- * Aspects.of(app).add(new GitHubTrustChecks());
+ * GitHubTrustChecks.addTo(app);
  */
 export class GitHubTrustChecks implements IAspect {
+  /**
+   * Adds the checks to an app (or any scope) and to every Stage in it — CDK does not apply an
+   * app's aspects to the stacks of its Stages (CDK Pipelines), so they must be added to each.
+   * Call it once the stages exist.
+   *
+   * @param scope the app, or a Stage
+   * @param props the options of the checks
+   * @returns the checks, as added to every scope
+   */
+  public static addTo(scope: IConstruct, props: GitHubTrustChecksProps = {}): GitHubTrustChecks {
+    const checks = new GitHubTrustChecks(props);
+    for (const construct of [scope, ...scope.node.findAll().filter(candidate => candidate !== scope && Stage.isStage(candidate))]) {
+      Aspects.of(construct).add(checks);
+    }
+    return checks;
+  }
+
   /**
    * Accepts a rule's findings on the roles in a scope (a role, a stack or the app), for a reason
    * that is shown in their place as an info annotation.
@@ -80,11 +100,15 @@ export class GitHubTrustChecks implements IAspect {
     const stack = Stack.of(node);
     let audit;
     try {
-      const template = this.templates.get(stack) ?? stackTemplate(stack);
-      this.templates.set(stack, template);
       const logicalId = stack.resolve(node.logicalId);
-      const role = templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
-      if (role === undefined) return;
+      const find = (template: { [section: string]: any }) => templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
+      // A role that another aspect added after the template was rendered needs it rendered again.
+      let role = find(this.templates.get(stack) ?? { Resources: {} });
+      if (role === undefined) {
+        this.templates.set(stack, stackTemplate(stack));
+        role = find(this.templates.get(stack)!);
+      }
+      if (role === undefined) throw new Error(`the stack's template has no role '${logicalId}'.`);
       audit = auditRole(role);
     } catch (error) {
       Annotations.of(node).addWarningV2('cdk-github-actions-oidc:not-audited', `The role's trust policy could not be audited: ${(error as Error).message}`);

@@ -5,7 +5,7 @@ Prints one JSON object with what each produced.
 """
 import json
 
-from aws_cdk import App, Aspects, Stack
+from aws_cdk import App, Stack
 from aws_cdk import aws_iam as iam
 
 from cdk_github_actions_oidc import GitHubToken, GitHubTrustChecks, TrustFindingSeverity, TrustPolicy
@@ -30,7 +30,7 @@ def aspect_messages():
     provider = iam.CfnOIDCProvider(stack, "Provider", url=f"https://{ISSUER}", client_id_list=["sts.amazonaws.com"])
     iam.Role(stack, "Legacy", assumed_by=iam.WebIdentityPrincipal(
         provider.attr_arn, {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}}))
-    Aspects.of(app).add(GitHubTrustChecks(error_severity=TrustFindingSeverity.CRITICAL))
+    GitHubTrustChecks.add_to(app, error_severity=TrustFindingSeverity.CRITICAL)
     assembly = app.synth()
     artifact = assembly.get_stack_artifact(stack.artifact_id)
     return sorted(f"{message.level.value}: {message.entry.data}" for message in artifact.messages)
