@@ -101,7 +101,8 @@ export class GitHubTrustChecks implements IAspect {
     let audit;
     try {
       const logicalId = stack.resolve(node.logicalId);
-      const find = (template: { [section: string]: any }) => templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
+      const find = (template: { [section: string]: any }) =>
+        templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
       // A role that another aspect added after the template was rendered needs it rendered again.
       let role = find(this.templates.get(stack) ?? { Resources: {} });
       if (role === undefined) {
