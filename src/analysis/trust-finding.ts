@@ -18,7 +18,8 @@ export enum TrustFindingSeverity {
  * A rule of the trust audit: a stable ID, its severity and what it checks.
  *
  * @example
- * const critical = TrustAuditRule.all().filter(rule => rule.severity === TrustFindingSeverity.CRITICAL);
+ * const rule = TrustAuditRule.SUB_MISSING;
+ * const fails = rule.severity === TrustFindingSeverity.CRITICAL;
  */
 export class TrustAuditRule {
   /** An Allow statement trusts a GitHub issuer with no condition on `sub`: any repository on GitHub can assume the role. */
