@@ -330,3 +330,45 @@ describe('values known only at deploy time', () => {
       .toThrow(/known at synth time; for a deploy-time value use GitHubRepository.of\(owner, name\)/);
   });
 });
+
+describe('name checks, to the letter', () => {
+  const deployTime = () => new CfnParameter(newStack(), 'Part').valueAsString;
+
+  test('a deploy-time owner with a known part: only the characters owners hold may stand around it', () => {
+    expect(() => GitHubRepository.of(`octo-${deployTime()}`, 'octo-app')).not.toThrow();
+    expect(() => GitHubRepository.of(`octo org-${deployTime()}`, 'octo-app'))
+      .toThrow(/^Invalid GitHub owner '.*': its known part holds ' ', which no GitHub owner can hold\. Give the value whole as a parameter, or only characters it may hold around one\.$/);
+  });
+
+  test('a deploy-time environment name with a known part: control characters are refused around it', () => {
+    const app = GitHubRepository.of('octo-org', 'octo-app');
+    expect(() => app.environment(`prod-${deployTime()}`)).not.toThrow();
+    expect(() => app.environment(`prod\t${deployTime()}`)).toThrow(/^Invalid environment name '.*': its known part holds/);
+  });
+
+  test('a ref name given with its prefix: the message names the name to give instead', () => {
+    const app = GitHubRepository.of('octo-org', 'octo-app');
+    expect(() => app.branch('refs/heads/release/v1')).toThrow("give the branch name without the 'refs/...' prefix ('release/v1'); the 'refs/heads/' part is added for you.");
+    expect(() => app.tag('refs/heads/v1')).toThrow("('v1'); the 'refs/tags/' part is added for you.");
+    expect(() => app.branch(`refs/heads/${deployTime()}`)).toThrow(/give the branch name without the 'refs\/\.\.\.' prefix; the 'refs\/heads\/' part is added for you\.$/);
+    expect(() => app.branch(`release-${deployTime()}`)).not.toThrow();
+  });
+
+  test('a job_workflow_ref: hidden characters, and pull request refs checked like the ref claim', () => {
+    expect(() => GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/ma\u00adin'))
+      .toThrow(/^Invalid job_workflow_ref 'octo-org\/shared\/\.github\/workflows\/deploy\.yml@refs\/heads\/ma<U\+00AD>in': it contains U\+00AD/);
+    expect(() => GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/pull/12/merge')).not.toThrow();
+    expect(() => GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/pull/x/merge')).toThrow(/^Invalid ref 'refs\/pull\/x\/merge'/);
+  });
+
+  test('a pull request ref is matched whole', () => {
+    expect(() => GitHubClaim.ref('refs/pull/7/merge')).not.toThrow();
+    expect(() => GitHubClaim.ref('refs/pull/7/merge/extra')).toThrow(/^Invalid ref 'refs\/pull\/7\/merge\/extra'/);
+    expect(() => GitHubClaim.ref('xrefs/pull/7/merge')).toThrow(/^Invalid ref 'xrefs\/pull\/7\/merge'/);
+  });
+
+  test('a wildcard next to a deploy-time value: the message says what to do', () => {
+    expect(() => GitHubClaim.ref(`refs/heads/${deployTime()}*`))
+      .toThrow(/where the wildcard falls cannot be checked\. Give the whole value at synth time, or leave the wildcard out\.$/);
+  });
+});
