@@ -341,13 +341,11 @@ describe('name checks, to the letter', () => {
   });
 
   test('a deploy-time environment name with a known part: control characters are refused around it', () => {
-    const app = GitHubRepository.of('octo-org', 'octo-app');
     expect(() => app.environment(`prod-${deployTime()}`)).not.toThrow();
     expect(() => app.environment(`prod\t${deployTime()}`)).toThrow(/^Invalid environment name '.*': its known part holds/);
   });
 
   test('a ref name given with its prefix: the message names the name to give instead', () => {
-    const app = GitHubRepository.of('octo-org', 'octo-app');
     expect(() => app.branch('refs/heads/release/v1')).toThrow("give the branch name without the 'refs/...' prefix ('release/v1'); the 'refs/heads/' part is added for you.");
     expect(() => app.tag('refs/heads/v1')).toThrow("('v1'); the 'refs/tags/' part is added for you.");
     expect(() => app.branch(`refs/heads/${deployTime()}`)).toThrow(/give the branch name without the 'refs\/\.\.\.' prefix; the 'refs\/heads\/' part is added for you\.$/);
