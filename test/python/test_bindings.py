@@ -105,9 +105,9 @@ def test_deploy_time_values_are_escaped_at_deployment_from_python_too(templates)
 
 def test_trust_analysis_and_the_aspect_work_from_python(wheel_python):
     result = run_app(wheel_python, "analysis")
-    assert result["findings"] == [{"rule": "sub-missing", "severity": "critical", "statement": 0}]
+    assert result["findings"] == [{"rule": "sub-missing", "severity": "CRITICAL", "statement": 0}]
     assert result["denied"] == "environment-job"
     assert result["allowed"] is True
     # error_severity=CRITICAL: the critical finding fails synthesis, the high one is a warning.
     assert [message.split(" Statement")[0] for message in result["aspect"]] == [
-        "error: [sub-missing]", "warning: [aud-missing]"], result["aspect"]
+        "ERROR: [sub-missing]", "WARNING: [aud-missing]"], result["aspect"]

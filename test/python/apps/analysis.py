@@ -1,5 +1,5 @@
 """The trust analysis from Python: the audit of a policy, a decision for a token, and the
-GitHubTrustChecks aspect on a CDK app with an iam.Role that checks only the audience.
+GitHubTrustChecks aspect on a CDK app with an iam.Role that trusts the provider with no condition.
 
 Prints one JSON object with what each produced.
 """
@@ -28,8 +28,7 @@ def aspect_messages():
     app = App()
     stack = Stack(app, "Ci")
     provider = iam.CfnOIDCProvider(stack, "Provider", url=f"https://{ISSUER}", client_id_list=["sts.amazonaws.com"])
-    iam.Role(stack, "Legacy", assumed_by=iam.WebIdentityPrincipal(
-        provider.attr_arn, {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}}))
+    iam.Role(stack, "Legacy", assumed_by=iam.WebIdentityPrincipal(provider.attr_arn))
     GitHubTrustChecks.add_to(app, error_severity=TrustFindingSeverity.CRITICAL)
     assembly = app.synth()
     artifact = assembly.get_stack_artifact(stack.artifact_id)
@@ -38,7 +37,7 @@ def aspect_messages():
 
 findings = TrustPolicy.from_json(AUDIENCE_ONLY).audit()
 print(json.dumps({
-    "findings": [{"rule": f.rule, "severity": f.severity.value, "statement": f.statement} for f in findings],
+    "findings": [{"rule": f.rule, "severity": f.severity.name, "statement": f.statement} for f in findings],
     "denied": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:environment:production")).causes[0].cause,
     "allowed": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:ref:refs/heads/main")).allowed,
     "aspect": aspect_messages(),
