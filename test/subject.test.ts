@@ -370,3 +370,60 @@ describe('name checks, to the letter', () => {
       .toThrow(/where the wildcard falls cannot be checked\. Give the whole value at synth time, or leave the wildcard out\.$/);
   });
 });
+
+describe('subject details users rely on', () => {
+  const deployTime = (id = 'Part') => new CfnParameter(newStack(), id).valueAsString;
+
+  test('fromFullName: IDs in the name and in the options are refused; in either place they are kept', () => {
+    expect(() => GitHubRepository.fromFullName('octo-org@1/octo-app', { repositoryId: '2' }))
+      .toThrow("Repository 'octo-org@1/octo-app' has its IDs in the name and in the options: give them once.");
+    expect(() => GitHubRepository.fromFullName('octo-org/octo-app@2', { ownerId: '1' })).toThrow(/in the name and in the options/);
+    const named = GitHubRepository.fromFullName('octo-org@1/octo-app@2');
+    expect([named.ownerId, named.repositoryId]).toEqual(['1', '2']);
+    expect(GitHubRepository.fromFullName('octo-org/octo-app').ownerId).toBeUndefined();
+    const optioned = GitHubRepository.fromFullName('octo-org/octo-app', { ownerId: '1', repositoryId: '2' });
+    expect([optioned.ownerId, optioned.repositoryId]).toEqual(['1', '2']);
+    expect(() => GitHubRepository.fromFullName('octo-org')).toThrow(
+      "Invalid repository 'octo-org': give it as 'owner/name', such as 'octo-org/octo-app', or with IDs as 'octo-org@1234567/octo-app@89012345'.");
+    expect(() => GitHubRepository.fromFullName(deployTime())).toThrow(/, known at synth time; for a deploy-time value use GitHubRepository\.of\(owner, name\)\.$/);
+  });
+
+  test('the most a deploy-time part can add to the trust policy: its longest value, each character escaped as ${$}', () => {
+    // Owners are at most 60 characters here, names 100, IDs 20; an escaped character takes 4.
+    const owner = deployTime('Owner');
+    expect(GitHubRepository.of(owner, 'octo-app').branch('main')._longestAtDeployment).toBe(60 * 4);
+    expect(GitHubRepository.of(owner, deployTime('Name')).branch('main')._longestAtDeployment).toBe((60 + 100) * 4);
+    expect(GitHubRepository.of('octo-org', 'octo-app', { ownerId: deployTime('O'), repositoryId: deployTime('R') }).branch('main')._longestAtDeployment)
+      .toBe((20 + 20) * 4);
+    expect(GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.environment('prod'), GitHubClaim.ref(deployTime())])._longestAtDeployment).toBeGreaterThan(0);
+    expect(GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.environment('prod'), GitHubClaim.jobWorkflowRef(deployTime())])._longestAtDeployment)
+      .toBeGreaterThan(0);
+  });
+
+  test('ref claims: branch and tag names are checked like the builders check them', () => {
+    expect(() => GitHubClaim.ref('refs/heads/bad..name')).toThrow(/Invalid branch name/);
+    expect(() => GitHubClaim.ref('refs/tags/bad..tag')).toThrow(/Invalid tag name/);
+    expect(() => GitHubClaim.ref('refs/tags/v1.0.0')).not.toThrow();
+    expect(() => GitHubClaim.repositoryOwnerId('abc')).toThrow(/owner ID/);
+  });
+
+  test('wildcards may stand before claims that pin nothing', () => {
+    expect(() => GitHubSubject.fromClaims([
+      GitHubClaim.repo(app), GitHubClaim.branch('release/*'), GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main'),
+    ])).not.toThrow();
+  });
+
+  test('a ref claim against the context: contradictions refused, patterns and deploy-time values let through', () => {
+    const subject = (...claims: GitHubClaim[]) => () => GitHubSubject.fromClaims([GitHubClaim.repo(app), ...claims]);
+    expect(subject(GitHubClaim.branch('ma*'), GitHubClaim.ref('refs/pull/1/merge'))).toThrow(/no token could ever match it/);
+    expect(subject(GitHubClaim.branch('main'), GitHubClaim.ref('refs/heads/dev'))).toThrow(/no token could ever match it/);
+    expect(subject(GitHubClaim.branch('rel/*'), GitHubClaim.ref('refs/heads/rel/1'))).not.toThrow();
+    expect(subject(GitHubClaim.branch('main'), GitHubClaim.ref(`refs/heads/${deployTime()}`))).not.toThrow();
+    expect(subject(GitHubClaim.branch(deployTime()), GitHubClaim.ref('refs/heads/main'))).not.toThrow();
+  });
+
+  test('a subject with a ref that is neither a branch, a tag nor a pull request: the message lists the forms', () => {
+    expect(() => GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/notes/x'))
+      .toThrow("Invalid ref 'refs/notes/x' in a subject: refs are 'refs/heads/<branch>', 'refs/tags/<tag>' or, after a context, 'refs/pull/<number>/merge'.");
+  });
+});
