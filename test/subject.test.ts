@@ -381,6 +381,7 @@ describe('subject details users rely on', () => {
     const named = GitHubRepository.fromFullName('octo-org@1/octo-app@2');
     expect([named.ownerId, named.repositoryId]).toEqual(['1', '2']);
     expect(GitHubRepository.fromFullName('octo-org/octo-app').ownerId).toBeUndefined();
+    expect(() => GitHubRepository.fromFullName('octo-org@1/octo-app')).toThrow(/has only one of the owner ID and the repository ID/);
     const optioned = GitHubRepository.fromFullName('octo-org/octo-app', { ownerId: '1', repositoryId: '2' });
     expect([optioned.ownerId, optioned.repositoryId]).toEqual(['1', '2']);
     expect(() => GitHubRepository.fromFullName('octo-org')).toThrow(
