@@ -3,6 +3,7 @@ import { ClauseResult, Evaluation, matchesWildcard, StatementResult } from './ev
 import { GitHubToken } from './github-token';
 import { ConditionClause } from './policy-document';
 import { apiName } from '../private/api-names';
+import { editDistance } from '../private/edit-distance';
 
 /**
  * Why a token was denied, in the terms of the mistakes users make: which statement and
@@ -120,7 +121,7 @@ function subjectDifferences(token: GitHubToken, trusted: Trusted[]): Omit<Explan
     return ignoreCase || candidate.clause.base === 'StringEqualsIgnoreCase' ? value.toLowerCase() === text.toLowerCase() : value === text;
   };
   const causes: DenialCause[] = [];
-  const nearest = trusted.map(candidate => ({ candidate, distance: distance(stripWildcards(candidate.value), sub) }))
+  const nearest = trusted.map(candidate => ({ candidate, distance: editDistance(stripWildcards(candidate.value), sub) }))
     .sort((a, b) => a.distance - b.distance)[0].candidate;
   let shown = nearest;
 
@@ -215,19 +216,6 @@ function firstDifference(trusted: string, sub: string): string {
   while (i < trusted.length && trusted[i] === sub[i]) i++;
   const start = trusted.lastIndexOf(':', i - 1) + 1;
   return trusted.slice(start) || trusted;
-}
-
-/** Levenshtein distance, for the nearest subject. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 function unique(causes: DenialCause[]): DenialCause[] {

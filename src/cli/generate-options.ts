@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { UsageError } from './command';
 import { REGION } from '../private/arns';
+import { editDistance } from '../private/edit-distance';
 
 /**
  * What the command line asks for, checked for shape; the constructs check the values.
@@ -157,16 +158,4 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
 function nearest(region: string, known: string[]): string | undefined {
   const scored = known.map(name => ({ name, distance: editDistance(region, name) })).sort((a, b) => a.distance - b.distance);
   return scored.length > 0 && scored[0].distance <= 3 ? scored[0].name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
