@@ -13,6 +13,7 @@ import {
   validateRepositoryName,
 } from './private/github-names';
 import { assertNoDynamicReference, hasDeployTimeValue, longestEscaped, replaceAtDeployment } from './private/iam-strings';
+import { NoTokenMatchesError } from './private/no-token-matches';
 
 // The longest GitHub allows each value to be, for the trust policy's size at deployment.
 const LONGEST = { owner: 60, repository: 100, id: 20, refName: 255, environment: 255, ref: 266, jobWorkflowRef: 1024 };
@@ -398,12 +399,14 @@ export class GitHubSubject {
     if (claims.length === 0) {
       throw new Error('A subject needs at least one claim: start with GitHubClaim.repo(repository).');
     }
-    const keys = claims.map(claim => claim.key);
-    const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
-    if (repeated !== undefined) {
-      throw new Error(
-        `Subject '${value}' has the '${repeated}' claim twice: GitHub writes each claim of the subject template once ` +
-        '(a run has one context: a branch, a tag, an environment or a pull request). Give one subject per alternative.',
+    assertClaimsOnce(value, claims);
+    if (claims.length === 1 && claims[0].key === 'repo') {
+      throw new NoTokenMatchesError(
+        `Subject '${value}' has no context: GitHub's default subject template always adds the run's branch or tag ` +
+        "('ref:refs/heads/<branch>'), environment or 'pull_request', so no token matches it. Name the context, such as " +
+        `'${value}:ref:refs/heads/main', or '${value}:*' for every run. ` +
+        "(A subject template that lists only 'repo' gives every run, pull requests included, the same sub; this library " +
+        "does not trust it: list 'context' too.)",
       );
     }
     const pinsOwner = claims.some(claim => claim._traits.pinsOwner);
@@ -419,6 +422,26 @@ export class GitHubSubject {
     assertConsistentIds(value, claims);
     assertRefMatchesContext(value, claims);
     return new GitHubSubject(value, hasWildcard(value), [...claims]);
+  }
+
+  /**
+   * Why no token GitHub sends can match a `sub` value of a trust policy, or undefined if one can.
+   *
+   * Decided by the subject builders' own parser: an exact value must parse, except where it names a
+   * claim the builders do not model but a subject template may list; a pattern must have a literal
+   * start (up to its first wildcard) that a valid subject can start with.
+   *
+   * @internal
+   */
+  public static _whyNoTokenMatches(value: string, pattern: boolean): string | undefined {
+    const wildcard = pattern ? value.search(/[*?]/) : -1;
+    try {
+      if (wildcard < 0) GitHubSubject.fromString(value);
+      else checkSubjectStart(value.slice(0, wildcard), value);
+    } catch (error) {
+      return error instanceof NoTokenMatchesError ? error.message : undefined;
+    }
+    return undefined;
   }
 
   /**
@@ -514,6 +537,51 @@ function assertWildcardsAfterPins(value: string, claims: GitHubClaim[]): void {
 }
 
 /**
+ * Refuses a claim written twice. Most repeats mean no token matches: a subject template lists
+ * each claim once and a run has one context. Two pairs can come from a template that lists a
+ * claim besides the context (a `ref` then an environment, the same environment twice) or are
+ * not known to be impossible (a `ref` then `pull_request`): those are refused but not called
+ * impossible.
+ */
+function assertClaimsOnce(value: string, claims: GitHubClaim[]): void {
+  const keys = claims.map(claim => claim.key);
+  const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
+  if (repeated === undefined) return;
+  const contexts = claims.filter(claim => claim.key === 'context');
+  const possible = repeated === 'context' && contexts.length === 2 && (
+    contexts[0]._traits.context?.kind === 'branch' || contexts[0]._traits.context?.kind === 'tag'
+    || (contexts[0].text === contexts[1].text && contexts[0]._traits.context?.kind === 'environment'));
+  const message = `Subject '${value}' has the '${repeated}' claim twice: GitHub writes each claim of the subject template once ` +
+    '(a run has one context: a branch, a tag, an environment or a pull request). Give one subject per alternative.';
+  throw possible ? new Error(message) : new NoTokenMatchesError(message);
+}
+
+/**
+ * The start of a pattern, up to its first wildcard, must be the start of a subject GitHub can
+ * send: its whole claims parse, and the part the wildcard cuts off can still become one.
+ */
+function checkSubjectStart(start: string, value: string): void {
+  const parts = start.split(':');
+  const cut = parts.pop()!;
+  const takesValue = (key: string) => Object.prototype.hasOwnProperty.call(CLAIMS_WITH_VALUES, key) || TEMPLATE_CLAIMS.includes(key);
+  let pendingKey: string | undefined;
+  for (let i = 0; i < parts.length; i += parts[i] === 'pull_request' || !takesValue(parts[i]) ? 1 : 2) {
+    if (i === parts.length - 1 && takesValue(parts[i])) pendingKey = parts.pop();
+  }
+  const claims = parts.length > 0 ? parseClaims(parts.join(':')) : [];
+  assertClaimsOnce(value, claims);
+  assertConsistentIds(value, claims);
+  if (pendingKey === 'repo' && cut.includes('/')) validateOwner(cut.split('/')[0]);
+  const refStart = pendingKey === 'ref' && !('refs/'.startsWith(cut) || cut.startsWith('refs/'));
+  if (refStart || (pendingKey === undefined && !SUBJECT_KEYS.some(key => key.startsWith(cut)))) {
+    throw new NoTokenMatchesError(
+      `Pattern '${value}' has '${cut}' where ${refStart ? "a ref starts, and every ref starts with 'refs/'" : "a claim's name goes, and no claim is named so"}. ` +
+      "Subjects are 'repo:<owner>/<repository>:' then the context, such as 'ref:refs/heads/<branch>', 'environment:<name>' or 'pull_request'.",
+    );
+  }
+}
+
+/**
  * Refuses two claims that name different IDs for the owner or the repository: no token carries both.
  */
 function assertConsistentIds(value: string, claims: GitHubClaim[]): void {
@@ -523,7 +591,7 @@ function assertConsistentIds(value: string, claims: GitHubClaim[]): void {
   ] as Array<[string, Array<string | undefined>]>) {
     const known = [...new Set(ids.filter((id): id is string => id !== undefined && !Token.isUnresolved(id)))];
     if (known.length > 1) {
-      throw new Error(
+      throw new NoTokenMatchesError(
         `Subject '${value}' names two different ${what} IDs (${known.join(' and ')}), so no token could ever match it. ` +
         `Give the ${what}'s ID once, or the same ID in every claim.`,
       );
@@ -543,7 +611,7 @@ function assertRefMatchesContext(value: string, claims: GitHubClaim[]): void {
   const exact = (text: string) => !hasWildcard(text) && !Token.isUnresolved(text);
   const contradicts = ref.text.startsWith('ref:refs/pull/') || (exact(contextText) && exact(ref.text) && contextText !== ref.text);
   if (contradicts) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Subject '${value}' has the context '${contextText}' and the claim '${ref.text}': a run on a ${context.kind} has ` +
       'that ref, so no token could ever match it. Give the same ref in both, or use the pull_request context for a pull request\'s ref.',
     );
@@ -555,11 +623,21 @@ function parseRef(value: string, contextSeen: boolean): GitHubClaim {
   if (!contextSeen && value.startsWith('refs/heads/')) return GitHubClaim.branch(value.slice('refs/heads/'.length));
   if (!contextSeen && value.startsWith('refs/tags/')) return GitHubClaim.tag(value.slice('refs/tags/'.length));
   if (contextSeen || value.startsWith('refs/pull/')) return GitHubClaim.ref(value);
-  throw new Error(
+  throw new NoTokenMatchesError(
     `Invalid ref '${value}' in a subject: refs are 'refs/heads/<branch>', 'refs/tags/<tag>' or, after a context, ` +
     "'refs/pull/<number>/merge'.",
   );
 }
+
+/**
+ * The claims of a GitHub Actions token that a subject template (`include_claim_keys`) may list
+ * besides those the builders read, each written `<claim>:<value>` in `sub`.
+ */
+const TEMPLATE_CLAIMS = [
+  'actor', 'actor_id', 'base_ref', 'enterprise', 'enterprise_id', 'event_name', 'head_ref', 'job_workflow_sha',
+  'ref_protected', 'ref_type', 'repository', 'repository_owner', 'repository_visibility', 'run_attempt', 'run_id',
+  'run_number', 'runner_environment', 'sha', 'workflow', 'workflow_ref', 'workflow_sha',
+];
 
 const CLAIMS_WITH_VALUES: { [key: string]: (value: string, before: GitHubClaim[]) => GitHubClaim } = {
   repo: value => GitHubClaim.repo(parseRepoClaim(value)),
@@ -569,6 +647,9 @@ const CLAIMS_WITH_VALUES: { [key: string]: (value: string, before: GitHubClaim[]
   repository_owner_id: value => GitHubClaim.repositoryOwnerId(value),
   repository_id: value => GitHubClaim.repositoryId(value),
 };
+
+/** What a part of a subject can start with where a claim begins. */
+const SUBJECT_KEYS = ['pull_request', ...Object.keys(CLAIMS_WITH_VALUES), ...TEMPLATE_CLAIMS];
 
 function parseClaims(subject: string): GitHubClaim[] {
   const parts = subject.split(':');
@@ -584,7 +665,9 @@ function parseClaims(subject: string): GitHubClaim[] {
     } else {
       const colon = claims[claims.length - 1]?._traits.context?.kind === 'environment'
         ? " (a ':' in an environment name is written '%3A', as GitHub writes it)" : '';
-      throw new Error(
+      // A claim the builders do not model may still be in a subject template; anything else is in no token.
+      const modelled = i + 1 < parts.length && TEMPLATE_CLAIMS.includes(key);
+      throw new (modelled ? Error : NoTokenMatchesError)(
         `Invalid subject '${subject}': cannot read the part '${key}'${colon}. Subjects are built from ` +
         `${Object.keys(CLAIMS_WITH_VALUES).map(k => `'${k}:<value>'`).join(', ')}, 'pull_request' and a final '*', ` +
         "such as 'repo:octo-org/octo-app:ref:refs/heads/main'.",
@@ -596,7 +679,7 @@ function parseClaims(subject: string): GitHubClaim[] {
 
 function parseRepoClaim(value: string): GitHubRepository {
   if (!/^[^/]*\/[^/]*$/.test(value)) {
-    throw new Error(`Invalid repo claim '${value}' in a subject: use 'owner/name' or 'owner@OWNER_ID/name@REPO_ID'.`);
+    throw new NoTokenMatchesError(`Invalid repo claim '${value}' in a subject: use 'owner/name' or 'owner@OWNER_ID/name@REPO_ID'.`);
   }
   return GitHubRepository.fromFullName(value);
 }

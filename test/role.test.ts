@@ -230,8 +230,8 @@ describe('GitHubActionsRole warnings', () => {
   test('warns for a broad subject added later', () => {
     const stack = newStack();
     const role = roleIn(stack, [app.branch('main')]);
-    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app'));
-    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app'));
+    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app:*'));
+    role.addSubject(GitHubSubject.fromString('repo:octo-org/octo-app:*'));
     expect(Annotations.fromStack(stack).findWarning('/Ci/Deploy', Match.anyValue())).toHaveLength(1);
   });
 

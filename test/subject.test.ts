@@ -248,10 +248,16 @@ describe('GitHubSubject.fromString', () => {
     expect(GitHubSubject.fromString(value).value).toBe(value);
   });
 
-  test('a subject without a context admits every context, like a template of only `repo`', () => {
-    const subject = GitHubSubject.fromString('repo:octo-org/octo-app');
-    expect(subject.admitsAnyContext).toBe(true);
-    expect(subject.isPattern).toBe(false);
+  test('the repo claim alone is refused: under the default template no token matches it', () => {
+    // The classic mistake: a sub without a context. A template of only `repo` would send it, but
+    // gives every run, pull requests included, one sub, so the builders do not trust it.
+    expect(() => GitHubSubject.fromString('repo:octo-org/octo-app')).toThrow(
+      /Subject 'repo:octo-org\/octo-app' has no context: .*no token matches it\. Name the context, such as 'repo:octo-org\/octo-app:ref:refs\/heads\/main', or 'repo:octo-org\/octo-app:\*' for every run\./);
+    expect(() => GitHubSubject.fromClaims([GitHubClaim.repo(app)])).toThrow(/has no context/);
+    expect(GitHubSubject.fromClaims([GitHubClaim.repo(app), GitHubClaim.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main')]).admitsAnyContext).toBe(true);
+  });
+
+  test('a custom template of IDs without a context admits every context', () => {
     expect(GitHubSubject.fromString('repository_owner_id:1:repository_id:2').admitsAnyContext).toBe(true);
     expect(GitHubSubject.fromString('repository_owner_id:1:repository_id:2:pull_request').admitsAnyContext).toBe(false);
   });

@@ -4,7 +4,9 @@ import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue }
 import { ACTION, evaluate, evaluateClause, matchesWildcard, providerIssuer } from './evaluation';
 import { GitHubToken } from './github-token';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
-import { TrustAuditRule, TrustFinding } from './trust-finding';
+import { deadConditions, DeadValue } from './never-matches';
+import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
+import { NEVER_IN_WEB_IDENTITY } from './claim-keys';
 import { everyContextUnions } from '../private/breadth';
 
 /**
@@ -152,15 +154,17 @@ function admittingUnnamed(document: PolicyDocument, issuer: string): Map<number,
 }
 
 /** Runs every rule on a policy's statements that trust a GitHub issuer. */
-export function auditDocument(document: PolicyDocument): TrustFinding[] {
+export function auditDocument(document: PolicyDocument, options: TrustAuditOptions = {}): TrustFinding[] {
   const findings: TrustFinding[] = [];
-  const report = (rule: TrustAuditRule, statement: PolicyStatement, message: string) =>
+  const report = (rule: TrustAuditRule, statement: PolicyStatement, message: string, correction?: string) =>
     findings.push({
       rule: rule.id,
       severity: rule.severity,
       message: `Statement ${statement.index}${statement.sid ? ` (${statement.sid})` : ''}: ${replaceDeployTimeValues(message)}`,
       statement: statement.index,
+      ...(correction !== undefined ? { correction } : {}),
     });
+  const context = { variables: document.variables, clientIds: options.providerClientIds, repositories: options.repositories };
   const statements = document.statements.filter(trustsGitHub);
   const knownIds = idFormRepositories(statements);
   const probes = new Map<string, Map<number, string> | undefined>();
@@ -169,7 +173,9 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
       if (!probes.has(issuer)) probes.set(issuer, admittingUnnamed(document, issuer));
       const admitted = probes.get(issuer);
       const before = findings.length;
-      auditStatement(statement, issuer, document.variables, knownIds, keepsOthersOut(statement, issuer, document),
+      const dead = deadConditions(statement, issuer, context);
+      reportDead(dead.statementDead, dead.dead, issuer, (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
+      auditStatement(statement, issuer, document.variables, knownIds, dead.statementDead || keepsOthersOut(statement, issuer, document),
         (rule, message) => report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
@@ -186,6 +192,28 @@ export function auditDocument(document: PolicyDocument): TrustFinding[] {
 }
 
 type Report = (rule: TrustAuditRule, message: string) => void;
+
+/**
+ * A dead statement once, with every condition that kills it; otherwise each dead value of a
+ * condition that other values keep alive.
+ */
+function reportDead(statementDead: boolean, dead: DeadValue[], issuer: string, report: (message: string, correction?: string) => void): void {
+  const what = (item: DeadValue) => item.value === undefined ? `${item.clause.operator} on '${item.clause.key}'`
+    : `'${item.value}' (${item.clause.operator} '${item.clause.key}')`;
+  const fix = (item: DeadValue) => item.correction === undefined ? ''
+    : item.correction.startsWith('StringLike ') ? ` Put '${item.value}' under StringLike.`
+      : item.value === undefined ? ` Write the key '${item.correction}'.` : ` Write '${item.correction}'.`;
+  const correction = (item: DeadValue) => item.correction?.replace(/^StringLike /, '');
+  if (statementDead) {
+    report(`it never admits a token from ${issuer}, so every run is denied: ` +
+      `${dead.map(item => `${what(item)} never matches: ${item.reason.replace(/\.$/, '')}.${fix(item)}`).join(' ')}`,
+    dead.length === 1 ? correction(dead[0]) : undefined);
+    return;
+  }
+  for (const item of dead) {
+    report(`${what(item)} never matches, though other values of the condition may: ${item.reason.replace(/\.$/, '')}.${fix(item)}`, correction(item));
+  }
+}
 
 /**
  * The structural rules for one statement and one issuer it trusts; `keepsOut` says whether the
@@ -213,11 +241,14 @@ function auditStatement(
   }
   for (const clause of statement.conditions) {
     const parts = keyParts(clause.key);
+    const requires = !clause.ifExists && clause.set !== 'ForAllValues' && (POSITIVE.includes(clause.base) || clause.set === 'ForAnyValue'
+      || (clause.base === 'Null' && clause.values.every(value => value.toLowerCase() === 'false')));
     if (clause.set === 'ForAllValues' && parts && (parts.claim === 'sub' || parts.claim === 'aud')) {
       report(TrustAuditRule.FOR_ALL_VALUES,
         `'${clause.operator}' on '${clause.key}' holds when the token has no such claim, and the claim is single-valued. ` +
         `Use '${clause.operator.replace(/^ForAllValues:/i, '')}'.`);
     }
+    if (requires) continue;
     if (parts && parts.claim === 'iss') {
       report(TrustAuditRule.FOREIGN_CONDITION_KEY,
         `the key '${clause.key}' is never in the request: STS checks the issuer through the principal's OIDC provider. Remove the condition.`);
@@ -274,8 +305,8 @@ function auditSubject(clause: ConditionClause, value: string, variables: boolean
   try {
     subject = GitHubSubject.fromString(replaceDeployTimeValues(text, 'deploy-time-value'));
   } catch (error) {
-    // What only deployment knows cannot be checked here.
-    if (!deployTime) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
+    // What only deployment knows cannot be checked here; a value no token matches is a never-matches finding.
+    if (!deployTime && GitHubSubject._whyNoTokenMatches(text, false) === undefined) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
     return undefined;
   }
   if (subject.admitsAnyContext) {
@@ -346,8 +377,6 @@ function pinsRepository(clause: ConditionClause, issuer: string): boolean {
   return clause.values.every(value => hasDeployTimeValue(value) || pinsRepositoryValue(claim, value, clause.base === 'StringLike'));
 }
 
-/** Keys that a web identity request never carries: a required condition on one keeps every GitHub token out. */
-const NEVER_IN_WEB_IDENTITY = /^aws:(?:PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|PrincipalArn|PrincipalTag\/.*|SourceArn|SourceAccount)$/i;
 
 /**
  * Whether a statement lets only the repositories it names in: a clause pins the repository, a

@@ -1,12 +1,5 @@
 import { GitHubIssuer } from '../issuer';
-
-/**
- * The token claims that AWS STS sets as condition keys of a trust policy, besides `sub` and `aud`
- * (`<issuer without https://>:<claim>`, evaluated by STS since early 2026).
- */
-const STS_CLAIM_KEYS = [
-  'repository', 'repository_id', 'job_workflow_ref', 'workflow', 'ref', 'environment', 'actor', 'actor_id', 'enterprise_id',
-];
+import { TOKEN_CONDITION_KEYS } from './claim-keys';
 
 /**
  * What a token carries, for `GitHubToken.of()`.
@@ -157,7 +150,7 @@ export class GitHubToken {
   public _contextKeys(): Map<string, string[]> {
     const prefix = this.issuerHostAndPath;
     const keys = new Map<string, string[]>();
-    for (const claim of ['sub', 'aud', ...STS_CLAIM_KEYS]) {
+    for (const claim of TOKEN_CONDITION_KEYS) {
       const value = this.claimValues[claim];
       if (value === undefined) continue;
       keys.set(`${prefix}:${claim}`.toLowerCase(), typeof value === 'string' ? [value] : [...value]);

@@ -1,3 +1,5 @@
+import { GitHubRepository } from '../subject';
+
 /**
  * How much a finding of the trust audit matters.
  */
@@ -43,6 +45,13 @@ export class TrustAuditRule {
    */
   public static readonly SUB_UNESCAPED_DEPLOY_TIME_VALUE = new TrustAuditRule('sub-unescaped-deploy-time-value', TrustFindingSeverity.HIGH,
     'A sub value holds a deploy-time value that is not escaped');
+  /**
+   * A condition that no token GitHub sends can satisfy: a key STS never sets for the issuer, or
+   * values no `sub` can hold (`repo:octo-org/*` under `StringEquals`, `repo:octo-org/octo-app`
+   * without a context). A statement that requires one never applies: the role denies every run.
+   */
+  public static readonly NEVER_MATCHES = new TrustAuditRule('never-matches', TrustFindingSeverity.HIGH,
+    'A condition that no token GitHub sends can satisfy');
   /** A role names a GitHub issuer, but its trust policy cannot be read, so it cannot be audited. */
   public static readonly UNREADABLE_POLICY = new TrustAuditRule('unreadable-policy', TrustFindingSeverity.HIGH,
     'A trust policy that names a GitHub issuer cannot be read');
@@ -74,7 +83,8 @@ export class TrustAuditRule {
   public static all(): TrustAuditRule[] {
     return [
       TrustAuditRule.SUB_MISSING, TrustAuditRule.SUB_WILDCARD_BEFORE_PIN, TrustAuditRule.SUB_POLICY_VARIABLE,
-      TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE, TrustAuditRule.UNREADABLE_POLICY,
+      TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, TrustAuditRule.SUB_UNESCAPED_DEPLOY_TIME_VALUE, TrustAuditRule.NEVER_MATCHES,
+      TrustAuditRule.UNREADABLE_POLICY,
       TrustAuditRule.AUD_MISSING, TrustAuditRule.FOR_ALL_VALUES, TrustAuditRule.FOREIGN_CONDITION_KEY,
       TrustAuditRule.ANY_CONTEXT, TrustAuditRule.REFUSED_SUBJECT, TrustAuditRule.PULL_REQUEST, TrustAuditRule.NAME_FORM_WITH_IDS,
     ];
@@ -125,4 +135,35 @@ export interface TrustFinding {
    * The index of the statement in the policy's `Statement` list.
    */
   readonly statement: number;
+
+  /**
+   * For a condition that never matches, the value (or condition key) to write instead, where one
+   * follows from the mistake, such as `repo:octo-org/octo-app:ref:refs/heads/main`.
+   *
+   * @default - none: no single value follows
+   */
+  readonly correction?: string;
+}
+
+/**
+ * What the trust audit may know besides the policy.
+ */
+export interface TrustAuditOptions {
+  /**
+   * The client IDs of the OIDC provider the policy trusts: the audiences STS accepts. An `aud`
+   * condition that requires none of them never matches.
+   *
+   * @default - unknown: `aud` values are not checked against the provider
+   */
+  readonly providerClientIds?: string[];
+
+  /**
+   * Repositories whose `sub` form you know: one given with its IDs
+   * (`GitHubRepository.of('octo-org', 'octo-app', { ownerId, repositoryId })`) sends the
+   * immutable form, one without them sends the name form. Subjects of such a repository in the
+   * other form never match.
+   *
+   * @default - none: both forms are taken as possible
+   */
+  readonly repositories?: GitHubRepository[];
 }

@@ -3,7 +3,7 @@ import { evaluate } from './evaluation';
 import { explainEvaluation } from './explain';
 import { GitHubToken } from './github-token';
 import { PolicyDocument, readPolicyDocument } from './policy-document';
-import { TrustFinding } from './trust-finding';
+import { TrustAuditOptions, TrustFinding } from './trust-finding';
 
 /**
  * One reason a token was denied, in the terms of a mistake users make.
@@ -127,9 +127,10 @@ export class TrustPolicy {
   /**
    * Checks the statements that trust a GitHub issuer against the audit rules (`TrustAuditRule.all()`).
    *
+   * @param options what the audit may know besides the policy: the provider's client IDs, the `sub` form of repositories
    * @returns the findings, most severe rule first
    */
-  public audit(): TrustFinding[] {
-    return auditDocument(this.document);
+  public audit(options: TrustAuditOptions = {}): TrustFinding[] {
+    return auditDocument(this.document, options);
   }
 }

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { apiName } from './api-names';
 import { fragmentsOf, hiddenCharacter, literalText, shown } from './iam-strings';
+import { NoTokenMatchesError } from './no-token-matches';
 
 /**
  * Checks on the names that go into a GitHub Actions token's claims.
@@ -34,7 +35,7 @@ export function validateOwner(owner: string): void {
   if (Token.isUnresolved(owner)) return validateLiteralParts('GitHub owner', owner, /[^A-Za-z0-9_-]/);
   const match = OWNER.exec(owner);
   if (!match || match[1].length > 39) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid GitHub owner '${owner}': owners are 1-39 letters, digits or single hyphens, ` +
       "not starting or ending with a hyphen (a managed user adds '_' and the enterprise's short code, as in 'octocat_acme'). " +
       'Use the user or organization name as in github.com/<owner>.',
@@ -46,16 +47,16 @@ export function validateRepositoryName(name: string): void {
   rejectWildcard('repository', name);
   if (Token.isUnresolved(name)) return validateLiteralParts('GitHub repository name', name, /[^A-Za-z0-9._-]/);
   if (name.includes('/')) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
       `as in GitHubRepository.of('octo-org', 'octo-app'), or use GitHubRepository.${apiName('fromFullName()')} with 'octo-org/octo-app'.`,
     );
   }
   if (name.endsWith('.git')) {
-    throw new Error(`Invalid GitHub repository name '${name}': drop the '.git' suffix of the clone URL.`);
+    throw new NoTokenMatchesError(`Invalid GitHub repository name '${name}': drop the '.git' suffix of the clone URL.`);
   }
   if (name.length > 100 || !REPOSITORY.test(name) || name === '.' || name === '..') {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid GitHub repository name '${name}': repository names are 1-100 letters, digits, '.', '_' or '-', ` +
       "and not '.' or '..'.",
     );
@@ -66,7 +67,7 @@ export function validateNumericId(what: string, id: string): void {
   rejectWildcard(what, id);
   if (Token.isUnresolved(id)) return validateLiteralParts(`GitHub ${what}`, id, /[^0-9]/);
   if (!NUMERIC_ID.test(id)) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid GitHub ${what} '${id}': IDs are positive whole numbers, such as the 'id' field that ` +
       'the GitHub REST API returns for the user, organization or repository.',
     );
@@ -96,7 +97,7 @@ export function validateRefName(kind: 'branch' | 'tag', name: string): void {
   }
   const problem = refNameProblem(name);
   if (problem) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid ${kind} name '${shown(name)}': ${problem}. Names follow git's ref-name rules; ` +
       "'*' and '?' are allowed as wildcards.",
     );
@@ -125,7 +126,7 @@ function refNameProblem(name: string): string | undefined {
 export function validateEnvironmentName(name: string): void {
   if (Token.isUnresolved(name)) return validateLiteralParts('environment name', name, CONTROL_CHARACTER);
   if (name.length === 0 || name.length > 255) {
-    throw new Error(`Invalid environment name '${name}': environment names are 1-255 characters.`);
+    throw new NoTokenMatchesError(`Invalid environment name '${name}': environment names are 1-255 characters.`);
   }
   const hidden = hiddenCharacter(name);
   if (hidden) {
@@ -154,7 +155,7 @@ export function validateJobWorkflowRef(ref: string): void {
   }
   const match = /^([^/]*)\/([^/]*)\/(\.github\/workflows\/[^/@]+\.ya?ml)@(.+)$/.exec(ref);
   if (!match) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid job_workflow_ref '${ref}': use 'owner/repository/.github/workflows/file.yml@refs/heads/branch' ` +
       "(or '@refs/tags/tag', or '@<commit SHA>'); the file must be directly in .github/workflows, where GitHub runs workflows from.",
     );
@@ -175,7 +176,7 @@ export function validateJobWorkflowRef(ref: string): void {
   } else if (gitRef.startsWith('refs/pull/')) {
     validatePullRequestRef(gitRef);
   } else if (!/^[0-9a-f]{40}$/.test(gitRef)) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid job_workflow_ref '${ref}': after '@' give 'refs/heads/<branch>', 'refs/tags/<tag>', ` +
       "'refs/pull/<number>/merge' or a full 40-character commit SHA.",
     );
@@ -197,7 +198,7 @@ function rejectWildcard(what: string, value: string): void {
  */
 export function validatePullRequestRef(ref: string): void {
   if (!/^refs\/pull\/[1-9*?][0-9*?]{0,9}\/merge$/.test(ref)) {
-    throw new Error(
+    throw new NoTokenMatchesError(
       `Invalid ref '${ref}': give 'refs/heads/<branch>', 'refs/tags/<tag>' or, for a run triggered by a pull request, ` +
       "'refs/pull/<number>/merge' (the number may be '*').",
     );
