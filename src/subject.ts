@@ -571,7 +571,11 @@ function checkSubjectStart(start: string, value: string): void {
   const claims = parts.length > 0 ? parseClaims(parts.join(':')) : [];
   assertClaimsOnce(value, claims);
   assertConsistentIds(value, claims);
-  if (pendingKey === 'repo' && cut.includes('/')) validateOwner(cut.split('/')[0]);
+  if (pendingKey === 'repo' && cut.includes('/')) {
+    const [owner, ownerId] = cut.split('/')[0].split('@');
+    validateOwner(owner);
+    if (ownerId !== undefined) validateNumericId('owner ID', ownerId);
+  }
   const refStart = pendingKey === 'ref' && !('refs/'.startsWith(cut) || cut.startsWith('refs/'));
   if (refStart || (pendingKey === undefined && !SUBJECT_KEYS.some(key => key.startsWith(cut)))) {
     throw new NoTokenMatchesError(

@@ -4,7 +4,7 @@ import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue }
 import { ACTION, evaluate, evaluateClause, matchesWildcard, providerIssuer } from './evaluation';
 import { GitHubToken } from './github-token';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
-import { deadConditions, DeadValue } from './never-matches';
+import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage } from './never-matches';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
 import { NEVER_IN_WEB_IDENTITY } from './claim-keys';
 import { everyContextUnions } from '../private/breadth';
@@ -114,11 +114,16 @@ function probeSubjects(document: PolicyDocument): string[] {
  * written out in full before any wildcard.
  */
 function namedRepositories(document: PolicyDocument): Set<string> {
+  return new Set(repositoriesNamed(document).map(name => name.toLowerCase()));
+}
+
+/** The repositories (`owner/name`, as written) a policy names. */
+function repositoriesNamed(document: PolicyDocument): string[] {
   const values = document.statements.flatMap(statement => statement.conditions).flatMap(clause => clause.values);
-  return new Set(values.map(value => value.split(/[*?]/)[0])
+  return [...new Set(values.map(value => value.split(/[*?]/)[0])
     .map(prefix => /^(?:repo:)?([^/:@*?]+)(?:@\d+)?\/([^/:@*?]+)(?:@\d+)?(?::|$)/.exec(prefix))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map(match => `${match[1]}/${match[2]}`.toLowerCase()));
+    .map(match => `${match[1]}/${match[2]}`))];
 }
 
 /** The repository a `sub` names (`owner/name`, lower case), if it names one. */
@@ -175,8 +180,9 @@ export function auditDocument(document: PolicyDocument, options: TrustAuditOptio
       const before = findings.length;
       const dead = deadConditions(statement, issuer, context);
       reportDead(dead.statementDead, dead.dead, issuer, (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
-      auditStatement(statement, issuer, document.variables, knownIds, dead.statementDead || keepsOthersOut(statement, issuer, document),
-        (rule, message) => report(rule, statement, message));
+      // A statement that admits nothing keeps everyone out, and its audience matters only once it is fixed.
+      auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), dead.statementDead || keepsOthersOut(statement, issuer, document),
+        (rule, message) => dead.statementDead && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
         report(TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, statement,
@@ -198,21 +204,11 @@ type Report = (rule: TrustAuditRule, message: string) => void;
  * condition that other values keep alive.
  */
 function reportDead(statementDead: boolean, dead: DeadValue[], issuer: string, report: (message: string, correction?: string) => void): void {
-  const what = (item: DeadValue) => item.value === undefined ? `${item.clause.operator} on '${item.clause.key}'`
-    : `'${item.value}' (${item.clause.operator} '${item.clause.key}')`;
-  const fix = (item: DeadValue) => item.correction === undefined ? ''
-    : item.correction.startsWith('StringLike ') ? ` Put '${item.value}' under StringLike.`
-      : item.value === undefined ? ` Write the key '${item.correction}'.` : ` Write '${item.correction}'.`;
-  const correction = (item: DeadValue) => item.correction?.replace(/^StringLike /, '');
   if (statementDead) {
-    report(`it never admits a token from ${issuer}, so every run is denied: ` +
-      `${dead.map(item => `${what(item)} never matches: ${item.reason.replace(/\.$/, '')}.${fix(item)}`).join(' ')}`,
-    dead.length === 1 ? correction(dead[0]) : undefined);
+    report(deadStatementMessage(issuer, dead), dead.length === 1 ? correctionOf(dead[0]) : undefined);
     return;
   }
-  for (const item of dead) {
-    report(`${what(item)} never matches, though other values of the condition may: ${item.reason.replace(/\.$/, '')}.${fix(item)}`, correction(item));
-  }
+  for (const item of dead) report(deadValueMessage(item), correctionOf(item));
 }
 
 /**
@@ -220,7 +216,7 @@ function reportDead(statementDead: boolean, dead: DeadValue[], issuer: string, r
  * statement (or a Deny of the policy) provably lets only the repositories it names in.
  */
 function auditStatement(
-  statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, keepsOut: boolean, report: Report,
+  statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, named: string[], keepsOut: boolean, report: Report,
 ): void {
   const subKey = `${issuer}:sub`;
   const subClauses = required(statement, issuer, 'sub');
@@ -263,7 +259,7 @@ function auditStatement(
   const pinsRepositoryId = required(statement, issuer, 'repository_id').length > 0;
   for (const clause of subClauses) {
     for (const value of clause.values) {
-      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, report);
+      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, named, report);
       if (subject) subjects.push(subject);
     }
   }
@@ -275,7 +271,9 @@ function auditStatement(
 }
 
 /** Checks one `sub` value a statement requires; returns it as a subject when the builders accept it. */
-function auditSubject(clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, report: Report): GitHubSubject | undefined {
+function auditSubject(
+  clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, named: string[], report: Report,
+): GitHubSubject | undefined {
   const pattern = clause.base === 'StringLike';
   if (variables && /\$\{(?![*?$]\})/.test(value)) {
     report(TrustAuditRule.SUB_POLICY_VARIABLE,
@@ -293,9 +291,13 @@ function auditSubject(clause: ConditionClause, value: string, variables: boolean
   const text = variables ? value.replace(/\$\{([*?$])\}/g, '$1') : value;
   const wildcards = pattern ? firstWildcard(value, variables) : -1;
   if (wildcards >= 0 && !pinsOwnerAndRepository(text.slice(0, wildcards))) {
+    const owner = /^repo:([^/:*?]+)\//.exec(text)?.[1];
+    const repository = owner === undefined ? undefined : named.find(name => name.split('/')[1].toLowerCase() === owner.toLowerCase());
     report(TrustAuditRule.SUB_WILDCARD_BEFORE_PIN,
       `the pattern '${value}' has a wildcard before the owner and the repository are pinned (IAM's '*' also matches '/' and ':'), ` +
-      "so repositories nobody named can match it. Write 'repo:<owner>/<repository>:' in full before any wildcard.");
+      "so repositories nobody named can match it. Write 'repo:<owner>/<repository>:' in full before any wildcard." +
+      (repository ? ` ('${owner}' stands where the owner goes, and is the name of the repository '${repository}' that the policy names: ` +
+        `the tokens of that repository never match this pattern. Write 'repo:${repository}:*' or a narrower subject.)` : ''));
     return undefined;
   }
   if (!pattern && /[*?]/.test(text)) return undefined;

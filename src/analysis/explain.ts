@@ -1,6 +1,7 @@
 import { trustedGitHubIssuers } from './audit-rules';
 import { ClauseResult, Evaluation, matchesWildcard, StatementResult } from './evaluation';
 import { GitHubToken } from './github-token';
+import { deadConditions, deadStatementMessage } from './never-matches';
 import { ConditionClause } from './policy-document';
 import { apiName } from '../private/api-names';
 import { editDistance } from '../private/edit-distance';
@@ -22,7 +23,7 @@ export interface Explanation {
   readonly nearestSubject?: string;
 }
 
-export function explainEvaluation(evaluation: Evaluation, token: GitHubToken): Explanation {
+export function explainEvaluation(evaluation: Evaluation, token: GitHubToken, variables: boolean): Explanation {
   if (evaluation.allowed) {
     const allow = evaluation.statements.find(result => result.applies && result.statement.effect === 'Allow')!;
     return { reasons: [`${describe(allow)} allows it: ${allow.clauses.map(describeClause).join('; ') || 'it has no conditions'}.`], causes: [] };
@@ -40,6 +41,16 @@ export function explainEvaluation(evaluation: Evaluation, token: GitHubToken): E
 
   const reasons = forIssuer.map(result =>
     `${describe(result)} does not apply: ${result.clauses.filter(clause => !clause.satisfied).map(describeClause).join('; ')}.`);
+  // A statement that no token can satisfy is the cause to fix first, whatever this token holds.
+  const dead = forIssuer.map(result => ({ result, dead: deadConditions(result.statement, token.issuerHostAndPath.toLowerCase(), { variables }) }))
+    .filter(({ dead: found }) => found.statementDead)
+    .map(({ result, dead: found }): DenialCause => ({ cause: 'never-matches', message: `${describe(result)}: ${deadStatementMessage(token.issuerHostAndPath.toLowerCase(), found.dead)}` }));
+  const explained = explainDenial(forIssuer, token, reasons);
+  return { ...explained, causes: unique([...dead, ...explained.causes]) };
+}
+
+/** What separates the token from the statements that trust its issuer. */
+function explainDenial(forIssuer: StatementResult[], token: GitHubToken, reasons: string[]): Explanation {
   const subKey = `${token.issuerHostAndPath}:sub`.toLowerCase();
   const isSub = (clause: ClauseResult) => clause.clause.key.toLowerCase() === subKey;
   const subjectHolds = forIssuer.filter(result => result.clauses.filter(isSub).every(clause => clause.satisfied));

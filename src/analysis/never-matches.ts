@@ -73,6 +73,37 @@ export function deadConditions(statement: PolicyStatement, issuer: string, conte
   return killing.length > 0 ? { statementDead: true, dead: killing } : { statementDead: false, dead: deadValues };
 }
 
+/** What a dead statement's finding says: every condition that kills it, and what to write instead. */
+export function deadStatementMessage(issuer: string, dead: DeadValue[]): string {
+  return `it never admits a token from ${issuer}, so every run is denied: ${dead.map(item => `${what(item)} never matches: ${reason(item)}.${fix(item)}`).join(' ')}`;
+}
+
+/** What the finding of one dead value in a live condition says. */
+export function deadValueMessage(item: DeadValue): string {
+  return `${what(item)} never matches, though other values of the condition may: ${reason(item)}.${fix(item)}`;
+}
+
+/** The value (or key) to write instead, if one follows. */
+export function correctionOf(item: DeadValue): string | undefined {
+  return item.correction?.replace(/^StringLike /, '');
+}
+
+function what(item: DeadValue): string {
+  return item.value === undefined ? `${item.clause.operator} on '${item.clause.key}'` : `'${item.value}' (${item.clause.operator} '${item.clause.key}')`;
+}
+
+/** The reason, ending a sentence once. */
+function reason(item: DeadValue): string {
+  return item.reason.replace(/\.(\)?)$/, '$1');
+}
+
+/** What to write instead, unless the reason already says it. */
+function fix(item: DeadValue): string {
+  if (item.correction === undefined || item.reason.includes(`'${item.correction}'`)) return '';
+  if (item.correction.startsWith('StringLike ')) return ` Put '${item.value}' under StringLike.`;
+  return item.value === undefined ? ` Write the key '${item.correction}'.` : ` Write '${item.correction}'.`;
+}
+
 /** Why a key is never in the request of a token from the issuer, if it is not. */
 function absentKey(key: string, issuer: string): { reason: string; correction?: string } | undefined {
   const lower = key.toLowerCase();

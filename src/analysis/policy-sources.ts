@@ -1,6 +1,7 @@
 import { CollectionTag, parseDocument, ScalarTag } from 'yaml';
 import { isObject } from './policy-document';
-import { templateResources, valueAlternatives } from './template-values';
+import { hasDeployTimeValue } from './deploy-time';
+import { resolveIntrinsics, TemplateContext, templateResources, valueAlternatives } from './template-values';
 
 /**
  * Where trust policies come from: a policy document, `aws iam get-role`, `aws iam list-roles`,
@@ -23,6 +24,11 @@ export interface RoleTrust {
    * with what only deployment knows written as `deployTimeValue()` marks.
    */
   readonly documents: unknown[];
+  /**
+   * The client IDs of the OIDC providers of the same template that the policy names, when every
+   * one it names is there and lists them in full.
+   */
+  readonly clientIds?: string[];
 }
 
 /** Reads the roles of a file's text; `name` names the file in messages. */
@@ -94,8 +100,24 @@ export function templateRoles(template: { [key: string]: any }, name: string): R
         anchor: logicalId,
         anchorPattern: `^\\s*["']?${escapeRegExp(logicalId)}["']?\\s*:`,
         documents: valueAlternatives(resource.Properties.AssumeRolePolicyDocument, context),
+        clientIds: providerClientIds(resource.Properties.AssumeRolePolicyDocument, context),
       };
     });
+}
+
+/** The client IDs of the template's OIDC providers that a policy refers to (`Ref`, `Fn::GetAtt`), if all are known. */
+function providerClientIds(document: unknown, context: TemplateContext): string[] | undefined {
+  const ids = new Set<string>();
+  const referenced = [...JSON.stringify(document ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:"([^"]+)"|\[\s*"([^"]+)")/g)]
+    .map(match => context.resources[match[1] ?? match[2]])
+    .filter(resource => isObject(resource) && (resource.Type === 'AWS::IAM::OIDCProvider' || resource.Type === 'Custom::AWSCDKOpenIdConnectProvider'));
+  if (referenced.length === 0) return undefined;
+  for (const provider of referenced) {
+    const list = resolveIntrinsics(provider.Properties?.ClientIdList ?? provider.Properties?.ClientIDList, context);
+    if (!Array.isArray(list) || !list.every(id => typeof id === 'string' && !hasDeployTimeValue(id))) return undefined;
+    list.forEach(id => ids.add(id));
+  }
+  return [...ids];
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,6 @@
 import { isGitHubIssuer } from './audit-rules';
 import { RoleTrust } from './policy-sources';
-import { TrustAuditRule, TrustFinding } from './trust-finding';
+import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
 import { TrustPolicy } from './trust-policy';
 
 /** What the audit found for one role, read from a file or a stack. */
@@ -12,10 +12,11 @@ export interface RoleAudit {
 
 /**
  * Audits a role in every way its template's `Fn::If` conditions can choose its trust policy; a
- * finding of only some of them says so. A policy that names a GitHub issuer but cannot be read
+ * finding of only some of them says so. The client IDs of a provider in the role's own template
+ * win over those of the options. A policy that names a GitHub issuer but cannot be read
  * is a finding too, not an error that stops the audit of other roles.
  */
-export function auditRole(role: RoleTrust): RoleAudit {
+export function auditRole(role: RoleTrust, options: TrustAuditOptions = {}): RoleAudit {
   const found = new Map<string, { finding: TrustFinding; ways: number }>();
   let trustsGitHub = false;
   for (const document of role.documents) {
@@ -23,7 +24,7 @@ export function auditRole(role: RoleTrust): RoleAudit {
     try {
       const policy = TrustPolicy.fromJson(document);
       if (!policy.trustsGitHub) continue;
-      findings = policy.audit();
+      findings = policy.audit({ providerClientIds: role.clientIds ?? options.providerClientIds, repositories: options.repositories });
     } catch (error) {
       if (!namesGitHubIssuer(document)) continue;
       findings = [{

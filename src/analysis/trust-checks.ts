@@ -11,6 +11,8 @@ import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
 export interface GitHubTrustChecksProps {
   /**
    * Findings at least this severe fail the synthesis (errors); less severe ones are warnings.
+   * A condition that never matches (`TrustAuditRule.NEVER_MATCHES`) is an error whatever this says:
+   * the role would deny every run.
    *
    * @default TrustFindingSeverity.HIGH
    */
@@ -32,7 +34,7 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * roles of this library, `iam.Role`, `iam.CfnRole` and roles of included templates alike —
  * with the rules of `TrustAuditRule.all()`.
  *
- * Findings at or above `errorSeverity` are errors, which fail `cdk synth`; the others are
+ * Findings at or above `errorSeverity`, and every condition that never matches, are errors, which fail `cdk synth`; the others are
  * warnings with the ID `cdk-github-actions-oidc:<rule>`, which `Annotations.acknowledgeWarning()`
  * silences. Acknowledge a finding of either kind, with a reason, through
  * `GitHubTrustChecks.acknowledge()`.
@@ -116,12 +118,14 @@ export class GitHubTrustChecks implements IAspect {
       return;
     }
     for (const finding of audit.findings) {
-      if (!atLeast(finding.severity, this.minimumSeverity)) continue;
+      // A condition that never matches breaks every run of the role: always an error.
+      const neverMatches = finding.rule === TrustAuditRule.NEVER_MATCHES.id;
+      if (!neverMatches && !atLeast(finding.severity, this.minimumSeverity)) continue;
       const text = `[${finding.rule}] ${finding.message}`;
       const reason = acknowledgement(node, finding.rule);
       if (reason !== undefined) {
         Annotations.of(node).addInfo(`Acknowledged: ${text} Reason: ${reason}`);
-      } else if (atLeast(finding.severity, this.errorSeverity)) {
+      } else if (neverMatches || atLeast(finding.severity, this.errorSeverity)) {
         Annotations.of(node).addError(`${text} (acknowledge with GitHubTrustChecks.acknowledge() if intended)`);
       } else {
         Annotations.of(node).addWarningV2(`cdk-github-actions-oidc:${finding.rule}`, text);

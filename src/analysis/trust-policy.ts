@@ -10,7 +10,8 @@ import { TrustAuditOptions, TrustFinding } from './trust-finding';
  */
 export interface TrustDenialCause {
   /**
-   * A stable ID: `wrong-issuer`, `wrong-audience`, `letter-case`, `environment-job`, `branch-job`,
+   * A stable ID: `never-matches` (a statement no token can satisfy, listed first), `wrong-issuer`,
+   * `wrong-audience`, `letter-case`, `environment-job`, `branch-job`,
    * `immutable-form`, `name-form`, `pull-request`, `reusable-workflow`, `explicit-deny`,
    * `different-subject`, `other-condition`, `wrong-action` or `no-subject`.
    */
@@ -111,7 +112,7 @@ export class TrustPolicy {
    */
   public evaluate(token: GitHubToken): TrustDecision {
     const evaluation = evaluate(this.document, { issuer: token.issuerHostAndPath, keys: token._contextKeys() });
-    const explanation = explainEvaluation(evaluation, token);
+    const explanation = explainEvaluation(evaluation, token, this.document.variables);
     const decider = evaluation.statements.find(result => result.applies && result.statement.effect === (evaluation.explicitDeny ? 'Deny' : 'Allow'));
     return {
       allowed: evaluation.allowed,

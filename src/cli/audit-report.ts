@@ -37,6 +37,7 @@ export function jsonReport(roles: AuditedRole[]): string {
       source: role.source,
       findings: role.findings.map(finding => ({
         rule: finding.rule, severity: finding.severity, message: finding.message, statement: finding.statement,
+        ...(finding.correction !== undefined ? { correction: finding.correction } : {}),
       })),
     })),
   }, null, 2)}\n`;

@@ -6,6 +6,7 @@ import { rolesIn } from '../analysis/policy-sources';
 import { auditRole } from '../analysis/role-audit';
 import { atLeast } from '../analysis/severity';
 import { TrustFindingSeverity } from '../analysis/trust-finding';
+import { GitHubRepository } from '../subject';
 
 export const AUDIT_HELP = `Usage: cdk-github-actions-oidc audit FILE... [--format text|json|sarif] [--fail-on SEVERITY]
 
@@ -17,6 +18,12 @@ CloudFormation template in JSON or YAML (cdk.out/*.template.json too). '-' reads
   --format FORMAT     text (default), json, or sarif (SARIF 2.1.0, for GitHub code scanning)
   --fail-on SEVERITY  exit 1 when a finding is at least this severe: critical, high (default),
                       medium, low, info, or never
+  --client-id ID      a client ID (audience) of the OIDC provider the roles trust, repeatable:
+                      an aud condition that requires none of them never matches (a template's
+                      own provider is read from the template)
+  --repository REPO   a repository whose sub form you know, repeatable: 'owner/name' sends the
+                      name form, 'owner@OWNER_ID/name@REPO_ID' the immutable form; subjects of
+                      it in the other form never match
   --help              show this help
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on bad input.
@@ -32,7 +39,13 @@ export function runAudit(args: string[], io: CliIo): number {
       args,
       strict: true,
       allowPositionals: true,
-      options: { 'format': { type: 'string' }, 'fail-on': { type: 'string' }, 'help': { type: 'boolean' } },
+      options: {
+        'format': { type: 'string' },
+        'fail-on': { type: 'string' },
+        'client-id': { type: 'string', multiple: true },
+        'repository': { type: 'string', multiple: true },
+        'help': { type: 'boolean' },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -49,6 +62,7 @@ export function runAudit(args: string[], io: CliIo): number {
     throw new UsageError(`Invalid --fail-on '${failOn}': use ${SEVERITIES.join(', ')} or never.`);
   }
   if (files.length === 0) throw new UsageError("audit needs at least one FILE (or '-' for standard input).");
+  const options = { providerClientIds: values['client-id'], repositories: (values.repository ?? []).map(repositoryOption) };
 
   const roles: AuditedRole[] = [];
   for (const file of files) {
@@ -60,7 +74,7 @@ export function runAudit(args: string[], io: CliIo): number {
       throw new UsageError((error as Error).message);
     }
     for (const role of found) {
-      const audit = auditRole(role);
+      const audit = auditRole(role, options);
       if (!audit.trustsGitHub) continue;
       roles.push({ role: role.role, source: role.source, file, line: lineOf(text, role.anchorPattern), findings: audit.findings });
     }
@@ -68,6 +82,14 @@ export function runAudit(args: string[], io: CliIo): number {
   io.stdout(format === 'json' ? jsonReport(roles) : format === 'sarif' ? sarifReport(roles, io.cwd) : textReport(roles));
   const failing = failOn !== 'never' && roles.some(role => role.findings.some(finding => atLeast(finding.severity, failOn as TrustFindingSeverity)));
   return failing ? 1 : 0;
+}
+
+function repositoryOption(text: string): GitHubRepository {
+  try {
+    return GitHubRepository.fromFullName(text);
+  } catch (error) {
+    throw new UsageError(`Invalid --repository: ${(error as Error).message}`);
+  }
 }
 
 function readFileOrFail(file: string, io: CliIo): string {
