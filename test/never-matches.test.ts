@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import * as fc from 'fast-check';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
 import { GitHubClaim, GitHubRepository, GitHubSubject, GitHubToken, GitHubTrustChecks, TrustAuditOptions, TrustFindingSeverity, TrustPolicy } from '../src';
 import { GITHUB_ISSUER, simulateWebIdentity } from './oracle';
 import { runCli } from '../src/cli';
@@ -330,7 +331,7 @@ describe('explain says a statement is dead before comparing claims', () => {
 });
 
 describe('GitHubTrustChecks reports dead conditions as errors', () => {
-  function appWith(condition: object, props = {}) {
+  function appWith(condition: { [operator: string]: any }, props = {}) {
     const app = new App();
     const stack = new Stack(app, 'Ci');
     const github = new iam.OpenIdConnectProvider(stack, 'GitHub', { url: `https://${GITHUB_ISSUER}`, clientIds: ['sts.amazonaws.com'] });
@@ -353,7 +354,7 @@ describe('GitHubTrustChecks reports dead conditions as errors', () => {
 describe('audit on the command line', () => {
   function cli(args: string[], files: { [name: string]: string }) {
     let stdout = '';
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'never-matches-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'never-matches-'));
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     const status = runCli(args, { env: {}, cwd: dir, stdout: text => { stdout += text; }, stderr: text => { stdout += text; } });
     return { status, stdout };
@@ -392,5 +393,15 @@ describe('audit on the command line', () => {
     const result = cli(['audit', 'template.json', '--format', 'json'], { 'template.json': JSON.stringify(template) });
     const findings = JSON.parse(result.stdout).roles[0].findings;
     expect(findings.map((finding: any) => [finding.rule, finding.correction])).toEqual([['never-matches', 'sts.amazonaws.com']]);
+  });
+});
+
+describe('a repository name where the owner goes', () => {
+  test('is wide, not dead, when the name can be an account\'s; the message names the repository the policy means', () => {
+    const document = policy({ StringEquals: aud(), StringLike: sub([MAIN, 'repo:octo-app/*']) });
+    const findings = TrustPolicy.fromJson(document).audit();
+    expect(findings.map(finding => finding.rule)).toEqual(['sub-wildcard-before-pin']);
+    expect(findings[0].message).toContain("('octo-app' stands where the owner goes, and is the name of the repository 'octo-org/octo-app' that the policy names");
+    expect(simulate(document, run(GitHubRepository.of('octo-app', 'anything'), GitHubClaim.branch('main')))).toBe('Allowed');
   });
 });

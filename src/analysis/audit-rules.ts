@@ -1,12 +1,12 @@
 import { GitHubIssuer } from '../issuer';
 import { GitHubSubject } from '../subject';
+import { NEVER_IN_WEB_IDENTITY } from './claim-keys';
 import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
 import { ACTION, evaluate, evaluateClause, matchesWildcard, providerIssuer } from './evaluation';
 import { GitHubToken } from './github-token';
-import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage } from './never-matches';
+import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
-import { NEVER_IN_WEB_IDENTITY } from './claim-keys';
 import { everyContextUnions } from '../private/breadth';
 
 /**
@@ -179,9 +179,11 @@ export function auditDocument(document: PolicyDocument, options: TrustAuditOptio
       const admitted = probes.get(issuer);
       const before = findings.length;
       const dead = deadConditions(statement, issuer, context);
-      reportDead(dead.statementDead, dead.dead, issuer, (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
+      reportDead(dead.statementDead, dead.dead, issuer,
+        (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
       // A statement that admits nothing keeps everyone out, and its audience matters only once it is fixed.
-      auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), dead.statementDead || keepsOthersOut(statement, issuer, document),
+      const keepsOut = dead.statementDead || keepsOthersOut(statement, issuer, document);
+      auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), keepsOut,
         (rule, message) => dead.statementDead && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {

@@ -132,7 +132,9 @@ function absentKey(key: string, issuer: string): { reason: string; correction?: 
 }
 
 /** Why a value of a clause on a claim can never match, if it cannot. */
-function deadValue(claim: string, clause: ConditionClause, value: string, context: DeadConditionContext): { reason: string; correction?: string } | undefined {
+type Death = { reason: string; correction?: string } | undefined;
+
+function deadValue(claim: string, clause: ConditionClause, value: string, context: DeadConditionContext): Death {
   const pattern = clause.base === 'StringLike';
   if (context.variables && /\$\{/.test(value)) return undefined;
   switch (claim) {
@@ -150,16 +152,16 @@ function deadValue(claim: string, clause: ConditionClause, value: string, contex
   }
 }
 
-function refused(build: () => unknown, what: string): { reason: string } | undefined {
+function refused(build: () => unknown, subject: string): Death {
   try {
     build();
   } catch (error) {
-    if (error instanceof NoTokenMatchesError) return { reason: `${what}: ${error.message}` };
+    if (error instanceof NoTokenMatchesError) return { reason: `${subject}: ${error.message}` };
   }
   return undefined;
 }
 
-function deadAudience(value: string, pattern: boolean, clientIds: string[] | undefined): { reason: string; correction?: string } | undefined {
+function deadAudience(value: string, pattern: boolean, clientIds: string[] | undefined): Death {
   if (clientIds === undefined || clientIds.some(id => pattern ? matchesWildcard(value, id) : id === value)) return undefined;
   return {
     reason: `the audience '${value}' is not a client ID of the OIDC provider (${clientIds.map(id => `'${id}'`).join(', ')}), and STS ` +
@@ -170,7 +172,7 @@ function deadAudience(value: string, pattern: boolean, clientIds: string[] | und
 }
 
 /** Why a `sub` value can never match: its shape, as the subject builders read it, or a known form of the repository. */
-function deadSubject(value: string, pattern: boolean, repositories: GitHubRepository[]): { reason: string; correction?: string } | undefined {
+function deadSubject(value: string, pattern: boolean, repositories: GitHubRepository[]): Death {
   const literal = !pattern && literalWildcard(value);
   if (literal) {
     const start = value.slice(0, value.search(/[*?]/));
@@ -211,15 +213,17 @@ function correctedSubject(value: string): string | undefined {
 }
 
 /** A subject in the other form than the one a known repository sends. */
-function wrongForm(value: string, repositories: GitHubRepository[]): { reason: string; correction?: string } | undefined {
+function wrongForm(value: string, repositories: GitHubRepository[]): Death {
   const match = /^repo:([^/:@]+)(?:@(\d+))?\/([^/:@]+)(?:@(\d+))?(:.*)?$/.exec(value);
   if (!match) return undefined;
   const [, owner, ownerId, name, repositoryId, rest] = match;
-  const known = repositories.find(repository => repository.owner.toLowerCase() === owner.toLowerCase() && repository.name.toLowerCase() === name.toLowerCase());
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const known = repositories.find(repository => same(repository.owner, owner) && same(repository.name, name));
   if (known === undefined) return undefined;
   const sends = `repo:${known._claimValue}${rest ?? ''}`;
   const immutable = known.repositoryId !== undefined;
-  if (immutable === (repositoryId !== undefined) && (!immutable || (known.ownerId === ownerId && known.repositoryId === repositoryId))) return undefined;
+  const sameIds = known.ownerId === ownerId && known.repositoryId === repositoryId;
+  if (immutable === (repositoryId !== undefined) && (!immutable || sameIds)) return undefined;
   return {
     reason: immutable
       ? `the repository ${owner}/${name} sends its sub in the immutable form ('repo:${known._claimValue}'), ` +

@@ -1,6 +1,6 @@
 import { CollectionTag, parseDocument, ScalarTag } from 'yaml';
-import { isObject } from './policy-document';
 import { hasDeployTimeValue } from './deploy-time';
+import { isObject } from './policy-document';
 import { resolveIntrinsics, TemplateContext, templateResources, valueAlternatives } from './template-values';
 
 /**

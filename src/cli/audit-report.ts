@@ -36,7 +36,10 @@ export function jsonReport(roles: AuditedRole[]): string {
       role: role.role,
       source: role.source,
       findings: role.findings.map(finding => ({
-        rule: finding.rule, severity: finding.severity, message: finding.message, statement: finding.statement,
+        rule: finding.rule,
+        severity: finding.severity,
+        message: finding.message,
+        statement: finding.statement,
         ...(finding.correction !== undefined ? { correction: finding.correction } : {}),
       })),
     })),

@@ -111,3 +111,11 @@ def test_trust_analysis_and_the_aspect_work_from_python(wheel_python):
     # error_severity=CRITICAL: the critical finding fails synthesis, the high one is a warning.
     assert [message.split(" Statement")[0] for message in result["aspect"]] == [
         "ERROR: [sub-missing]", "WARNING: [aud-missing]"], result["aspect"]
+
+
+def test_never_matches_from_python_with_the_audit_options(wheel_python):
+    found = run_app(wheel_python, "analysis")["never_matches"]
+    # Both conditions are dead: one finding names them both, so no single correction follows.
+    assert [(f["rule"], f["severity"], f["correction"]) for f in found] == [("never-matches", "HIGH", None)]
+    assert "the audience 'https://github.com/octo-org' is not a client ID" in found[0]["message"]
+    assert "sends its sub in the immutable form ('repo:octo-org@1234567/octo-app@89012345')" in found[0]["message"]

@@ -8,7 +8,7 @@ import json
 from aws_cdk import App, Stack
 from aws_cdk import aws_iam as iam
 
-from cdk_github_actions_oidc import GitHubToken, GitHubTrustChecks, TrustFindingSeverity, TrustPolicy
+from cdk_github_actions_oidc import GitHubRepository, GitHubToken, GitHubTrustChecks, TrustFindingSeverity, TrustPolicy
 
 ISSUER = "token.actions.githubusercontent.com"
 AUDIENCE_ONLY = {
@@ -35,10 +35,20 @@ def aspect_messages():
     return sorted(f"{message.level.value}: {message.entry.data}" for message in artifact.messages)
 
 
+def never_matches():
+    """A name-form subject for a repository known to send the immutable form, with an audience the provider does not accept."""
+    dead = json.loads(json.dumps(EXACT))
+    dead["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:aud"] = "https://github.com/octo-org"
+    known = GitHubRepository.of("octo-org", "octo-app", owner_id="1234567", repository_id="89012345")
+    found = TrustPolicy.from_json(dead).audit(provider_client_ids=["sts.amazonaws.com"], repositories=[known])
+    return [{"rule": f.rule, "severity": f.severity.name, "correction": f.correction, "message": f.message} for f in found]
+
+
 findings = TrustPolicy.from_json(AUDIENCE_ONLY).audit()
 print(json.dumps({
     "findings": [{"rule": f.rule, "severity": f.severity.name, "statement": f.statement} for f in findings],
     "denied": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:environment:production")).causes[0].cause,
     "allowed": TrustPolicy.from_json(EXACT).evaluate(GitHubToken.of(subject="repo:octo-org/octo-app:ref:refs/heads/main")).allowed,
     "aspect": aspect_messages(),
+    "never_matches": never_matches(),
 }))
