@@ -298,6 +298,10 @@ export class GitHubActionsRole extends iam.Role {
         `GitHubRepository.of('octo-org', 'octo-app').branch('main'), or call ${apiName('addSubject()')}.`,
       ];
     }
+    // The bound from the subjects settles most roles without resolving the document; near the limit, count exactly.
+    const onlyOurs = this.assumeRolePolicy!.statementCount === this.trust.statementCount;
+    const bound = onlyOurs ? this.trust.sizeBound() : undefined;
+    if (bound !== undefined && bound <= maxTrustPolicySize) return [];
     const { size, unknownOutsideSubjects } = trustPolicySize(this, this.assumeRolePolicy!, this.provider.issuer);
     const fix = "Trust fewer subjects, merge them into a pattern such as 'release/*', split them across roles, or, if " +
       `the account's quota was raised, set the maximum trust policy size, ${apiName('maxTrustPolicySize')}, up to ${MAX_TRUST_POLICY_SIZE}.`;

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import { parse } from 'yaml';
 import { admits } from './oracle';
 import { ACCOUNT, keepWorkflow, keepYamlTemplate } from './util';
@@ -230,5 +231,31 @@ describe('cdk-github-actions-oidc command line', () => {
     const bad = spawnSync(process.execPath, [bin, '--repo', 'octo-org/octo-app'], { cwd: dir, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('No subject given');
+  });
+});
+
+describe('template validation', () => {
+  // aws-cdk-lib's own template validation takes most of a run; the command skips it unless
+  // CDK_VALIDATION=true, and its templates go through cfn-lint in this suite instead.
+  function validationDuringSynth(env: { [name: string]: string }): Array<string | undefined> {
+    const seen: Array<string | undefined> = [];
+    const synth = App.prototype.synth;
+    const spy = jest.spyOn(App.prototype, 'synth').mockImplementation(function (this: App, ...args) {
+      seen.push(process.env.CDK_VALIDATION);
+      return synth.apply(this, args);
+    });
+    try {
+      expect(cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1'], env).code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    return seen;
+  }
+
+  test('is off by default, on with CDK_VALIDATION=true, and the environment is left as it was', () => {
+    const before = process.env.CDK_VALIDATION;
+    expect(validationDuringSynth({})).toEqual(['false']);
+    expect(validationDuringSynth({ CDK_VALIDATION: 'true' })).toEqual(['true']);
+    expect(process.env.CDK_VALIDATION).toBe(before);
   });
 });

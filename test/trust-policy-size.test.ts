@@ -1,7 +1,8 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
+import * as fc from 'fast-check';
+import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { ACCOUNT, trustPolicy, synth } from './util';
 import { trustPolicySize } from '../src/private/trust-policy-size';
 
@@ -133,5 +134,55 @@ describe('trust policy size', () => {
     const after = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
     expect(after).toBe(iamSize(trustPolicy(synth(stack))));
     expect(after).toBeGreaterThan(before);
+  });
+});
+
+describe('the size bound computed from the subjects', () => {
+  // The synth-time check skips resolving the document when this bound is within the limit, so
+  // it must never be below the exact count, for any subjects, issuer, region and audience.
+  const name = fc.stringMatching(/^[a-z0-9][a-z0-9._/-]{0,30}[a-z0-9]$/)
+    .filter(n => !n.includes('..') && !n.includes('//') && !n.split('/').some(part => part.startsWith('.') || part.endsWith('.lock')));
+  const subject = fc.oneof(
+    name.map(n => app.branch(n)),
+    name.map(n => app.tag(`${n}*`)),
+    fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 $:éÿ._-]{0,20}[A-Za-z0-9]$/).map(n => app.environment(n)),
+    fc.constant(app.pullRequest()),
+  );
+
+  test('is never below the exact size, and close to it', () => {
+    fc.assert(fc.property(
+      fc.array(subject, { minLength: 1, maxLength: 30 }),
+      fc.constantFrom('us-east-1', 'cn-north-1', 'us-gov-west-1', undefined),
+      fc.constantFrom('sts.amazonaws.com', 'https://github.com/octo-org'),
+      fc.constantFrom(undefined, GitHubIssuer.enterpriseCloud('octo-enterprise'), GitHubIssuer.enterpriseServer('github.example.com')),
+      (subjects, region, audience, issuer) => {
+        const stack = new Stack(new App(), 'Ci', region ? { env: { account: ACCOUNT, region } } : {});
+        const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub', { issuer });
+        const role = new GitHubActionsRole(stack, 'Role', { provider, subjects, audience, maxTrustPolicySize: 4096 });
+        const trust = (role as any).trust;
+        const exact = trustPolicySize(role, role.assumeRolePolicy!, role.provider.issuer).size;
+        const bound = trust.sizeBound();
+        expect(bound).toBeGreaterThanOrEqual(exact);
+        expect(bound - exact).toBeLessThanOrEqual(64 * trust.statementCount + 20);
+      }), { numRuns: Number(process.env.FC_RUNS ?? 100) });
+  });
+
+  test('is not used for values known only at deployment, nor for statements added by hand', () => {
+    const stack = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const branch = new CfnParameter(stack, 'Branch').valueAsString;
+    const role = new GitHubActionsRole(stack, 'Role', { provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'), subjects: [app.branch(branch)] });
+    expect((role as any).trust.sizeBound()).toBeUndefined();
+
+    // A statement added by hand is counted: only the exact path sees it.
+    const other = new Stack(new App(), 'Ci', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const small = new GitHubActionsRole(other, 'Role', {
+      provider: GitHubOidcProvider.fromAccount(other, 'GitHub'), subjects: [app.branch('main')],
+    });
+    small.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:TagSession'],
+      principals: [new iam.AccountPrincipal(ACCOUNT)],
+      conditions: { StringEquals: { 'aws:RequestTag/team': 'x'.repeat(2000) } },
+    }));
+    expect(() => synth(other)).toThrow(/The trust policy is \d+ characters, over the limit of 2048/);
   });
 });

@@ -1,35 +1,12 @@
 import { CollectionTag, parseDocument, ScalarTag } from 'yaml';
-import { hasDeployTimeValue } from './deploy-time';
 import { isObject } from './policy-document';
-import { resolveIntrinsics, TemplateContext, templateResources, valueAlternatives } from './template-values';
+import { escapeRegExp, RoleTrust, templateRoles } from './template-roles';
 
 /**
  * Where trust policies come from: a policy document, `aws iam get-role`, `aws iam list-roles`,
  * `aws iam get-account-authorization-details`, or a CloudFormation template (JSON or YAML,
  * including `cdk.out/*.template.json`). Each is recognized by its shape.
  */
-
-/** A role's trust policy and where it was read. */
-export interface RoleTrust {
-  /** The role's name (or ARN, or logical ID in a template). */
-  readonly role: string;
-  /** The file (and place in it) the policy was read from, such as `template.yaml: Resources.DeployRole`. */
-  readonly source: string;
-  /** The role's name or logical ID, as `--role` names it. */
-  readonly anchor: string;
-  /** A regular expression that matches where the role starts in the file. */
-  readonly anchorPattern: string;
-  /**
-   * The policy document: one, or for a template one per way its `Fn::If` conditions can choose,
-   * with what only deployment knows written as `deployTimeValue()` marks.
-   */
-  readonly documents: unknown[];
-  /**
-   * The client IDs of the OIDC providers of the same template that the policy names, when every
-   * one it names is there and lists them in full.
-   */
-  readonly clientIds?: string[];
-}
 
 /** Reads the roles of a file's text; `name` names the file in messages. */
 export function rolesIn(text: string, name: string): RoleTrust[] {
@@ -84,44 +61,6 @@ function roleOf(role: unknown, source: string, name: string): RoleTrust {
     anchorPattern: `"?${field}"?\\s*:\\s*["']?${escapeRegExp(label)}["']?\\s*(?:,|$)`,
     documents: [role.AssumeRolePolicyDocument],
   };
-}
-
-/** The roles of a CloudFormation template (or of a stack being synthesized, for the aspect). */
-export function templateRoles(template: { [key: string]: any }, name: string): RoleTrust[] {
-  const context = { resources: template.Resources as { [id: string]: any }, mappings: template.Mappings };
-  return templateResources(context.resources)
-    .filter(([, resource]) => isObject(resource) && resource.Type === 'AWS::IAM::Role')
-    .filter(([, resource]) => isObject(resource.Properties) && resource.Properties.AssumeRolePolicyDocument !== undefined)
-    .map(([id, resource]) => {
-      const logicalId = id.replace(/ \(Fn::ForEach::.*\)$/, '');
-      return {
-        role: typeof resource.Properties.RoleName === 'string' ? resource.Properties.RoleName : id,
-        source: `${name}: Resources.${id}`,
-        anchor: logicalId,
-        anchorPattern: `^\\s*["']?${escapeRegExp(logicalId)}["']?\\s*:`,
-        documents: valueAlternatives(resource.Properties.AssumeRolePolicyDocument, context),
-        clientIds: providerClientIds(resource.Properties.AssumeRolePolicyDocument, context),
-      };
-    });
-}
-
-/** The client IDs of the template's OIDC providers that a policy refers to (`Ref`, `Fn::GetAtt`), if all are known. */
-function providerClientIds(document: unknown, context: TemplateContext): string[] | undefined {
-  const ids = new Set<string>();
-  const referenced = [...JSON.stringify(document ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:"([^"]+)"|\[\s*"([^"]+)")/g)]
-    .map(match => context.resources[match[1] ?? match[2]])
-    .filter(resource => isObject(resource) && (resource.Type === 'AWS::IAM::OIDCProvider' || resource.Type === 'Custom::AWSCDKOpenIdConnectProvider'));
-  if (referenced.length === 0) return undefined;
-  for (const provider of referenced) {
-    const list = resolveIntrinsics(provider.Properties?.ClientIdList ?? provider.Properties?.ClientIDList, context);
-    if (!Array.isArray(list) || !list.every(id => typeof id === 'string' && !hasDeployTimeValue(id))) return undefined;
-    list.forEach(id => ids.add(id));
-  }
-  return [...ids];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?|()[\]{}]/g, '\\$&');
 }
 
 /** CloudFormation's short forms (`!Ref`, `!Sub`, ...) read as the long forms. */

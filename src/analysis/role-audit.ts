@@ -1,5 +1,5 @@
 import { isGitHubIssuer } from './audit-rules';
-import { RoleTrust } from './policy-sources';
+import { RoleTrust } from './template-roles';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
 import { TrustPolicy } from './trust-policy';
 

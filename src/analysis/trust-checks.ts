@@ -1,8 +1,8 @@
 import { Annotations, Aspects, CfnElement, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { templateRoles } from './policy-sources';
 import { auditRole } from './role-audit';
 import { atLeast } from './severity';
+import { templateRoles } from './template-roles';
 import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
 
 /**

@@ -23,6 +23,8 @@ export interface CliOptions {
   readonly stackName: string;
   readonly force: boolean;
   readonly jobEnvironment?: string;
+  /** Whether aws-cdk-lib validates the template against CloudFormation's schemas too (CDK_VALIDATION=true). */
+  readonly validateTemplate: boolean;
 }
 
 export const HELP = `Usage: cdk-github-actions-oidc --repo OWNER/NAME [subjects] [options]
@@ -57,6 +59,10 @@ Options:
   --out DIR                   where to write the files (default: the current directory)
   --force                     overwrite a template or workflow that exists and differs
   --help                      show this help
+
+Environment:
+  CDK_VALIDATION=true         also run aws-cdk-lib's template validation (slow; off by default: the
+                              library's own checks run either way)
 
 Example:
   cdk-github-actions-oidc --repo octo-org/octo-app --branch main --ecr-repository octo-app --region eu-west-1
@@ -114,6 +120,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     stackName: (values['stack-name'] as string | undefined) ?? 'github-actions-oidc',
     force: values.force === true,
     jobEnvironment: values['job-environment'] as string | undefined,
+    validateTemplate: env.CDK_VALIDATION === 'true',
   };
 
   if (options.repositories.length === 0) {

@@ -65,7 +65,7 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
     }
     // The role trusts the same runs of every repository: one workflow serves them all.
     const workflow = renderWorkflow(role, options);
-    const template = app.synth().getStackByName(stack.stackName).template;
+    const template = synthesize(app, options.validateTemplate).getStackByName(stack.stackName).template;
     const outputs: { [key: string]: string } = {};
     for (const [key, output] of Object.entries<any>(template.Outputs ?? {})) {
       outputs[key] = output.Description;
@@ -107,4 +107,21 @@ function ecrRepositories(stack: Stack, options: CliOptions): ecr.IRepository[] {
   return options.ecrRepositories.map((name, i) => options.existingEcrRepository
     ? ecr.Repository.fromRepositoryName(stack, `EcrRepository${i + 1}`, name)
     : new ecr.Repository(stack, `EcrRepository${i + 1}`, { repositoryName: name, imageScanOnPush: true }));
+}
+
+/**
+ * Synthesizes the app, without aws-cdk-lib's template validation unless asked: it checks the
+ * template against CloudFormation's resource schemas and takes most of a run's time, and every
+ * template shape this command writes passes cfn-lint in the project's tests. The library's own
+ * checks (names, subjects, the trust policy's size, the workflow) run either way.
+ */
+function synthesize(app: App, validateTemplate: boolean) {
+  const saved = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = validateTemplate ? 'true' : 'false';
+  try {
+    return app.synth();
+  } finally {
+    if (saved === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = saved;
+  }
 }

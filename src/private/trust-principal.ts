@@ -1,4 +1,4 @@
-import { Lazy } from 'aws-cdk-lib';
+import { Lazy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { apiName } from './api-names';
 import { hasDeployTimeValue, likePattern } from './iam-strings';
@@ -6,6 +6,9 @@ import type { IGitHubOidcProvider } from '../provider';
 import type { GitHubSubject } from '../subject';
 
 type Operator = 'StringEquals' | 'StringLike';
+
+/** Room the size bound leaves per statement, for anything the rendered document adds (such as a Sid). */
+const SIZE_SLACK_PER_STATEMENT = 64;
 
 /**
  * The condition operator that matches a subject exactly as meant.
@@ -69,6 +72,40 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    */
   public get subjects(): GitHubSubject[] {
     return [...this.trusted];
+  }
+
+  /**
+   * How many statements the principal writes into the role's trust policy.
+   */
+  public get statementCount(): number {
+    return this.statements.size;
+  }
+
+  /**
+   * An upper bound of the size that `trustPolicySize()` finds for a policy of only these
+   * statements, computed from the subjects without resolving the document; undefined when a
+   * value known only at deployment (in a subject, the audience or the issuer) leaves only the
+   * exact count. The statements are written as the document renders them, with the longest
+   * provider ARN (partition `aws-us-gov`, a 12-digit account) and room to spare.
+   */
+  public sizeBound(): number | undefined {
+    const issuer = this.provider.issuer;
+    if (Token.isUnresolved(this.audience) || Token.isUnresolved(issuer.hostAndPath) || this.trusted.some(s => hasDeployTimeValue(s.value))) {
+      return undefined;
+    }
+    const statements = [...this.statements].map(operator => {
+      const values = this.trusted.filter(s => subjectOperator(s) === operator).map(subjectConditionValue);
+      const conditions: { [operator: string]: { [key: string]: unknown } } = { StringEquals: { [issuer.audienceConditionKey]: this.audience } };
+      conditions[operator] = { ...conditions[operator], [issuer.subjectConditionKey]: values.length === 1 ? values[0] : values };
+      return {
+        Action: this.assumeRoleAction,
+        Condition: conditions,
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${issuer.hostAndPath}` },
+      };
+    });
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    return Buffer.byteLength(text, 'utf8') + SIZE_SLACK_PER_STATEMENT * statements.length;
   }
 
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
