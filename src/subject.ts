@@ -638,7 +638,7 @@ function parseRef(value: string, contextSeen: boolean): GitHubClaim {
  * besides those the builders read, each written `<claim>:<value>` in `sub`.
  */
 const TEMPLATE_CLAIMS = [
-  'actor', 'actor_id', 'base_ref', 'enterprise', 'enterprise_id', 'event_name', 'head_ref', 'job_workflow_sha',
+  'actor', 'actor_id', 'base_ref', 'check_run_id', 'enterprise', 'enterprise_id', 'environment_node_id', 'event_name', 'head_ref', 'job_workflow_sha',
   'ref_protected', 'ref_type', 'repository', 'repository_owner', 'repository_visibility', 'run_attempt', 'run_id',
   'run_number', 'runner_environment', 'sha', 'workflow', 'workflow_ref', 'workflow_sha',
 ];

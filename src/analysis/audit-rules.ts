@@ -158,8 +158,13 @@ function admittingUnnamed(document: PolicyDocument, issuer: string): Map<number,
   return admitting;
 }
 
-/** Runs every rule on a policy's statements that trust a GitHub issuer. */
-export function auditDocument(document: PolicyDocument, options: TrustAuditOptions = {}): TrustFinding[] {
+/**
+ * Runs every rule on a policy's statements that trust a GitHub issuer. The client IDs of the
+ * options apply when the policy trusts one GitHub issuer; those a template gives by issuer win.
+ */
+export function auditDocument(
+  document: PolicyDocument, options: TrustAuditOptions = {}, clientIdsByIssuer: { [issuer: string]: string[] } = {},
+): TrustFinding[] {
   const findings: TrustFinding[] = [];
   const report = (rule: TrustAuditRule, statement: PolicyStatement, message: string, correction?: string) =>
     findings.push({
@@ -169,8 +174,10 @@ export function auditDocument(document: PolicyDocument, options: TrustAuditOptio
       statement: statement.index,
       ...(correction !== undefined ? { correction } : {}),
     });
-  const context = { variables: document.variables, clientIds: options.providerClientIds, repositories: options.repositories };
   const statements = document.statements.filter(trustsGitHub);
+  const issuers = new Set(statements.flatMap(trustedGitHubIssuers));
+  const clientIds = (issuer: string) => clientIdsByIssuer[issuer] ?? (issuers.size === 1 ? options.providerClientIds : undefined);
+  const context = { variables: document.variables, clientIds, repositories: options.repositories };
   const knownIds = idFormRepositories(statements);
   const probes = new Map<string, Map<number, string> | undefined>();
   for (const statement of statements) {
@@ -181,10 +188,10 @@ export function auditDocument(document: PolicyDocument, options: TrustAuditOptio
       const dead = deadConditions(statement, issuer, context);
       reportDead(dead.statementDead, dead.dead, issuer,
         (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
-      // A statement that admits nothing keeps everyone out, and its audience matters only once it is fixed.
-      const keepsOut = dead.statementDead || keepsOthersOut(statement, issuer, document);
+      // A statement that the policy alone makes dead keeps everyone out, and its audience matters only once it is fixed.
+      const keepsOut = dead.keepsEveryoneOut || keepsOthersOut(statement, issuer, document);
       auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), keepsOut,
-        (rule, message) => dead.statementDead && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
+        (rule, message) => dead.keepsEveryoneOut && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
         report(TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, statement,

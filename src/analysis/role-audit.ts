@@ -1,4 +1,5 @@
-import { isGitHubIssuer } from './audit-rules';
+import { auditDocument, isGitHubIssuer } from './audit-rules';
+import { readPolicyDocument } from './policy-document';
 import { RoleTrust } from './template-roles';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
 import { TrustPolicy } from './trust-policy';
@@ -22,9 +23,8 @@ export function auditRole(role: RoleTrust, options: TrustAuditOptions = {}): Rol
   for (const document of role.documents) {
     let findings: TrustFinding[];
     try {
-      const policy = TrustPolicy.fromJson(document);
-      if (!policy.trustsGitHub) continue;
-      findings = policy.audit({ providerClientIds: role.clientIds ?? options.providerClientIds, repositories: options.repositories });
+      if (!TrustPolicy.fromJson(document).trustsGitHub) continue;
+      findings = auditDocument(readPolicyDocument(document), options, role.clientIds);
     } catch (error) {
       if (!namesGitHubIssuer(document)) continue;
       findings = [{

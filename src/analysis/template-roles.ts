@@ -23,10 +23,10 @@ export interface RoleTrust {
    */
   readonly documents: unknown[];
   /**
-   * The client IDs of the OIDC providers of the same template that the policy names, when every
-   * one it names is there and lists them in full.
+   * The client IDs of the OIDC providers of the same template that the policy refers to, by
+   * issuer (its URL without `https://`, lower case), where the template lists them in full.
    */
-  readonly clientIds?: string[];
+  readonly clientIds?: { [issuer: string]: string[] };
 }
 
 /** The roles of a CloudFormation template (or of a stack being synthesized, for the aspect). */
@@ -48,19 +48,21 @@ export function templateRoles(template: { [key: string]: any }, name: string): R
     });
 }
 
-/** The client IDs of the template's OIDC providers that a policy refers to (`Ref`, `Fn::GetAtt`), if all are known. */
-function providerClientIds(document: unknown, context: TemplateContext): string[] | undefined {
-  const ids = new Set<string>();
+/** The client IDs of the template's OIDC providers that a policy refers to (`Ref`, `Fn::GetAtt`), by issuer. */
+function providerClientIds(document: unknown, context: TemplateContext): { [issuer: string]: string[] } | undefined {
+  const byIssuer: { [issuer: string]: string[] } = {};
   const referenced = [...JSON.stringify(document ?? null).matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:"([^"]+)"|\[\s*"([^"]+)")/g)]
     .map(match => context.resources[match[1] ?? match[2]])
     .filter(resource => isObject(resource) && (resource.Type === 'AWS::IAM::OIDCProvider' || resource.Type === 'Custom::AWSCDKOpenIdConnectProvider'));
-  if (referenced.length === 0) return undefined;
   for (const provider of referenced) {
+    const url = resolveIntrinsics(provider.Properties?.Url, context);
     const list = resolveIntrinsics(provider.Properties?.ClientIdList ?? provider.Properties?.ClientIDList, context);
-    if (!Array.isArray(list) || !list.every(id => typeof id === 'string' && !hasDeployTimeValue(id))) return undefined;
-    list.forEach(id => ids.add(id));
+    if (typeof url !== 'string' || hasDeployTimeValue(url)) continue;
+    if (!Array.isArray(list) || !list.every(id => typeof id === 'string' && !hasDeployTimeValue(id))) continue;
+    const issuer = url.replace(/^https:\/\//, '').replace(/\/+$/, '').toLowerCase();
+    byIssuer[issuer] = [...new Set([...(byIssuer[issuer] ?? []), ...list])];
   }
-  return [...ids];
+  return Object.keys(byIssuer).length > 0 ? byIssuer : undefined;
 }
 
 export function escapeRegExp(text: string): string {

@@ -151,7 +151,8 @@ export interface TrustFinding {
 export interface TrustAuditOptions {
   /**
    * The client IDs of the OIDC provider the policy trusts: the audiences STS accepts. An `aud`
-   * condition that requires none of them never matches.
+   * condition that requires none of them never matches. Used when the policy trusts one GitHub
+   * issuer; the provider's client IDs can change, so such a finding never silences another.
    *
    * @default - unknown: `aud` values are not checked against the provider
    */

@@ -97,7 +97,9 @@ export function validateRefName(kind: 'branch' | 'tag', name: string): void {
   }
   const problem = refNameProblem(name);
   if (problem) {
-    throw new NoTokenMatchesError(
+    // git check-ref-format takes a full ref starting with '-', or named '@': GitHub may hold one.
+    const possible = problem === "it starts with '-'" || problem === "it is '@'";
+    throw new (possible ? Error : NoTokenMatchesError)(
       `Invalid ${kind} name '${shown(name)}': ${problem}. Names follow git's ref-name rules; ` +
       "'*' and '?' are allowed as wildcards.",
     );

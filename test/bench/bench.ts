@@ -12,55 +12,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Build, byHand, ENV, ISSUER, withLibrary } from './builds';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
 import { deployedValue } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
-const ENV = { account: '123456789012', region: 'us-east-1' };
-const ISSUER = 'token.actions.githubusercontent.com';
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const WARMUP = 3;
-
-type Build = (roles: number) => App;
-
-/** The library: one provider, N roles trusting main, production and tags v* of their own repository. */
-const withLibrary: Build = roles => {
-  const app = new App();
-  const stack = new Stack(app, 'Bench', { env: ENV });
-  const provider = new GitHubOidcProvider(stack, 'GitHub');
-  for (let i = 0; i < roles; i++) {
-    const repo = GitHubRepository.of('octo-org', `app-${i}`);
-    new GitHubActionsRole(stack, `Role${i}`, { provider, subjects: [repo.branch('main'), repo.environment('production'), repo.tag('v*')] });
-  }
-  return app;
-};
-
-/** The same trust policies written with aws-cdk-lib primitives, as a careful engineer would. */
-const byHand: Build = roles => {
-  const app = new App();
-  const stack = new Stack(app, 'Bench', { env: ENV });
-  const provider = new iam.OidcProviderNative(stack, 'GitHub', { url: `https://${ISSUER}`, clientIds: ['sts.amazonaws.com'] });
-  for (let i = 0; i < roles; i++) {
-    const repo = `repo:octo-org/app-${i}`;
-    const role = new iam.Role(stack, `Role${i}`, {
-      assumedBy: new iam.WebIdentityPrincipal(provider.oidcProviderArn, {
-        StringEquals: {
-          [`${ISSUER}:aud`]: 'sts.amazonaws.com',
-          [`${ISSUER}:sub`]: [`${repo}:environment:production`, `${repo}:ref:refs/heads/main`],
-        },
-      }),
-    });
-    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-      actions: ['sts:AssumeRoleWithWebIdentity'],
-      principals: [new iam.FederatedPrincipal(provider.oidcProviderArn)],
-      conditions: {
-        StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
-        StringLike: { [`${ISSUER}:sub`]: `${repo}:ref:refs/tags/v*` },
-      },
-    }));
-  }
-  return app;
-};
 
 function cdkLibVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
