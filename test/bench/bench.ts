@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ts from 'typescript';
 import { Build, byHand, ENV, ISSUER, withLibrary } from './builds';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
 import { deployedValue } from '../util';
@@ -54,6 +55,81 @@ function timeBoth(roles: number): { library: number; hand: number } {
     }
   }
   return { library: median(library), hand: median(hand) };
+}
+
+/**
+ * The builds as a script for whole processes: builds.ts transpiled, importing the compiled
+ * library (lib/, which the bench task compiles first). Written under test-reports/ so that
+ * Node.js finds aws-cdk-lib in the project's node_modules.
+ */
+function processScript(): string {
+  const dir = path.join(ROOT, 'test-reports', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const source = fs.readFileSync(path.join(__dirname, 'builds.ts'), 'utf8').replace("'../../src'", JSON.stringify(path.join(ROOT, 'lib')));
+  const options = { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } };
+  fs.writeFileSync(path.join(dir, 'builds.js'), ts.transpileModule(source, options).outputText);
+  const runner = path.join(dir, 'synth.js');
+  fs.writeFileSync(runner, [
+    "const builds = require('./builds');",
+    'builds[process.argv[2]](Number(process.argv[3])).synth();',
+  ].join('\n'));
+  return runner;
+}
+
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 9);
+
+/** Wall time and peak memory (GNU time's maximum resident set size) of one whole process: start Node.js, load, build, synthesize. */
+function processRun(command: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; rssMiB: number } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', cwd: ROOT, env });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  const rssKiB = Number(/(\d+)\s*$/.exec(result.stderr)?.[1] ?? NaN);
+  return { ms, rssMiB: rssKiB / 1024 };
+}
+
+/** Medians of whole processes of both variants, alternating, template validation off. */
+function processBoth(runner: string, roles: number) {
+  const env = { ...process.env, CDK_VALIDATION: 'false' };
+  const library: Array<{ ms: number; rssMiB: number }> = [];
+  const hand: Array<{ ms: number; rssMiB: number }> = [];
+  const ours = () => library.push(processRun(process.execPath, [runner, 'withLibrary', String(roles)], env));
+  const base = () => hand.push(processRun(process.execPath, [runner, 'byHand', String(roles)], env));
+  for (let run = 0; run < PROCESS_RUNS; run++) {
+    if (run % 2 === 0) {
+      ours();
+      base();
+    } else {
+      base();
+      ours();
+    }
+  }
+  return {
+    library: median(library.map(r => r.ms)),
+    hand: median(hand.map(r => r.ms)),
+    libraryMiB: median(library.map(r => r.rssMiB)),
+    handMiB: median(hand.map(r => r.rssMiB)),
+  };
+}
+
+/** The command line's one-repository run as a whole process: as shipped, and with aws-cdk-lib's template validation. */
+function cliRuns(): { shipped: number; validated: number; shippedMiB: number; validatedMiB: number } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-github-actions-oidc-bench-'));
+  const args = [path.join(ROOT, 'lib', 'cli.js'), '--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--out', out, '--force'];
+  const shipped: Array<{ ms: number; rssMiB: number }> = [];
+  const validated: Array<{ ms: number; rssMiB: number }> = [];
+  const { CDK_VALIDATION: _, ...rest } = process.env;
+  for (let run = 0; run < 5; run++) {
+    shipped.push(processRun(process.execPath, args, rest));
+    validated.push(processRun(process.execPath, args, { ...rest, CDK_VALIDATION: 'true' }));
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  return {
+    shipped: median(shipped.map(r => r.ms)),
+    validated: median(validated.map(r => r.ms)),
+    shippedMiB: median(shipped.map(r => r.rssMiB)),
+    validatedMiB: median(validated.map(r => r.rssMiB)),
+  };
 }
 
 function template(build: Build, roles: number): any {
@@ -157,12 +233,24 @@ function main(): void {
     row(['---', '---', '---', '---']),
   ];
   for (const [label, setting] of Object.entries(VALIDATION_SETTINGS)) {
-    for (const roles of [1, 10, 100]) {
+    // A thousand roles with template validation on would take minutes per run: measured with it off.
+    for (const roles of setting === undefined ? [1, 10, 100] : [1, 10, 100, 1000]) {
       const { library, hand } = withValidation(setting, () => timeBoth(roles));
       lines.push(row([`TypeScript: build + synth, ${roles} role${roles > 1 ? 's' : ''}, template validation ${label}`,
         `${library.toFixed(1)} ms`, `${hand.toFixed(1)} ms`, ratio(library, hand)]));
     }
   }
+  const runner = processScript();
+  for (const roles of [1, 10, 100, 1000]) {
+    const whole = processBoth(runner, roles);
+    lines.push(row([`TypeScript: whole process (start, load, build, synth), ${roles} role${roles > 1 ? 's' : ''}, validation off, median of ${PROCESS_RUNS}`,
+      `${whole.library.toFixed(0)} ms, ${whole.libraryMiB.toFixed(0)} MiB`, `${whole.hand.toFixed(0)} ms, ${whole.handMiB.toFixed(0)} MiB`,
+      ratio(whole.library, whole.hand)]));
+  }
+  const cli = cliRuns();
+  lines.push(row(['command line, one repository, whole process, median of 5: as shipped / with CDK_VALIDATION=true',
+    `${cli.shipped.toFixed(0)} ms, ${cli.shippedMiB.toFixed(0)} MiB`, `${cli.validated.toFixed(0)} ms, ${cli.validatedMiB.toFixed(0)} MiB`,
+    ratio(cli.shipped, cli.validated)]));
   const ours = template(withLibrary, 10);
   const base = template(byHand, 10);
   lines.push(row(['resources, 10 roles', Object.keys(ours.Resources).length, Object.keys(base.Resources).length,
