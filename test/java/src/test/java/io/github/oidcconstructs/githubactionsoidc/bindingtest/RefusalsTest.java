@@ -1,6 +1,5 @@
 package io.github.oidcconstructs.githubactionsoidc.bindingtest;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,20 +12,20 @@ import io.github.oidcconstructs.githubactionsoidc.GitHubSubject;
 import io.github.oidcconstructs.githubactionsoidc.GitHubWorkflowOptions;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
-import software.amazon.jsii.JsiiException;
 
 /**
  * The library's refusals reach Java as exceptions that carry its message: the cases of
- * test/python/apps/errors.py. jsii-runtime turns an error that the library throws into a plain
- * RuntimeException carrying its message (and the JavaScript stack); a JsiiError (a
- * JsiiException) would be a fault of the jsii kernel, such as an argument of the wrong type,
- * not the library's refusal.
+ * test/python/apps/errors.py. jsii-runtime throws a RuntimeException carrying the library's
+ * message and the JavaScript stack: a plain one for an error thrown by a method, a JsiiError
+ * (a RuntimeException too) for one thrown by a constructor (new GitHubOidcProvider, a role's
+ * Builder.build()), which the jsii kernel reports as a fault.
  */
 class RefusalsTest {
   private static GitHubActionsRole role(Stack stack, GitHubActionsRole.Builder builder) {
@@ -81,6 +80,7 @@ class RefusalsTest {
             }));
   }
 
+  @DisplayName("refused input reaches Java as an exception with the library's message")
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void refusedInputReachesJavaAsAnExceptionWithTheLibrarysMessage(String name, String message, Executable build) {
@@ -88,6 +88,5 @@ class RefusalsTest {
     assertNotNull(error.getMessage());
     assertTrue(error.getMessage().contains(message),
         () -> "expected the message to contain \"" + message + "\", got " + error.getClass().getName() + ": " + error.getMessage());
-    assertFalse(error instanceof JsiiException, () -> "a jsii kernel fault, not the library's refusal: " + error);
   }
 }
