@@ -164,11 +164,14 @@ project.addTask('mutation', {
   receiveArgs: true,
 });
 project.gitignore.exclude('/.stryker-tmp/', '/reports/');
+// Build outputs of the Java and Go binding suites (the Go suite writes none of its own).
+// (The npm package leaves out all of /test/ already.)
+project.gitignore.exclude('/test/java/target/');
 project.npmignore?.exclude('/stryker.config.json');
 
 // The Python half of the suite runs against the wheel that jsii-pacmak builds.
 const setupTools = project.addTask('setup:tools', {
-  description: 'Install the pinned test tools: a Python virtualenv with pytest and cfn-lint, and actionlint',
+  description: 'Install the pinned test tools: a Python virtualenv with pytest and cfn-lint, actionlint and gotestsum',
   exec: 'bash .ci/setup-tools.sh',
 });
 const testPython = project.addTask('test:python', {
@@ -176,8 +179,36 @@ const testPython = project.addTask('test:python', {
   exec: '.venv/bin/python -m pytest test/python --junitxml=test-reports/pytest.xml',
   receiveArgs: true,
 });
+// The Java and Go halves run against the packages that jsii-pacmak writes to dist/java (a Maven
+// repository on disk) and dist/go, and compare with the references of test/cross-language.test.ts.
+project.addTask('test:java', {
+  description: 'Run the Java suite (JUnit 5, Maven Surefire) against dist/java (run package:java first)',
+  steps: [
+    // Maven never fetches a release version again that its local repository has, and the
+    // library's stays 0.0.0 between builds: drop the copy of the previous package first
+    // (see test/java/pom.xml).
+    { exec: 'mvn -B -ntp -q -f test/java/pom.xml clean:clean@forget-previous-package' },
+    { exec: 'rm -rf test-reports/java' },
+    {
+      exec: 'mvn -B -ntp -f test/java/pom.xml test -Dlib.version=$(node -p "require(\'./package.json\').version")',
+      receiveArgs: true,
+    },
+  ],
+});
+project.addTask('test:go', {
+  description: 'Run the Go suite against dist/go (run package:go and setup:tools first)',
+  steps: [
+    { exec: 'mkdir -p test-reports' },
+    {
+      // gotestsum (pinned in .ci/setup-tools.sh) runs `go test -json` and writes the JUnit report.
+      exec: '../../.tools/bin/gotestsum --format testname --junitfile ../../test-reports/go.xml -- -count=1 ./...',
+      cwd: 'test/go',
+      receiveArgs: true,
+    },
+  ],
+});
 project.addTask('test:all', {
-  description: 'Install the test tools, build, package for Python and run the TypeScript and Python suites',
+  description: 'Install the test tools, build, package for Python, Java and Go and run the TypeScript, Python, Java and Go suites',
   exec: 'bash .ci/test-all.sh',
 });
 

@@ -5,9 +5,10 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { EcrPushRole, GitHubActionsRole, GitHubClaim, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
 import { keepWorkflow, newStack, synth } from './util';
 
-// The reference templates for test/python/test_bindings.py: the Python suite builds the
-// same stacks through the wheel and must get identical templates. Keep both in step
-// with test/python/apps/scenarios.py.
+// The reference templates and workflows for the binding suites: test/python/test_bindings.py,
+// test/java (BindingsTest.java) and test/go (bindings_test.go) build the same stacks through
+// the wheel, the Maven package and the Go module and must get identical ones. Keep all in step
+// with test/python/apps/scenarios.py, test/java/.../Scenarios.java and test/go/scenarios_test.go.
 const OUT_DIR = path.join(__dirname, '..', 'test-reports', 'cross-language');
 
 // Each scenario returns the role whose rendered workflow is compared too.
@@ -68,7 +69,7 @@ const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
   },
 };
 
-describe('reference templates for the Python bindings', () => {
+describe('reference templates for the Python, Java and Go bindings', () => {
   test.each(Object.keys(scenarios))('%s', name => {
     const stack = newStack();
     const role = scenarios[name](stack);
