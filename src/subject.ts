@@ -399,6 +399,10 @@ export class GitHubSubject {
     if (claims.length === 0) {
       throw new Error('A subject needs at least one claim: start with GitHubClaim.repo(repository).');
     }
+    // The builders' own shape, a repository then its context, passes every check below by construction.
+    if (claims.length === 2 && claims[0].key === 'repo' && claims[1].key === 'context') {
+      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims]);
+    }
     assertClaimsOnce(value, claims);
     if (claims.length === 1 && claims[0].key === 'repo') {
       throw new NoTokenMatchesError(

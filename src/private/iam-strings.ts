@@ -79,7 +79,8 @@ const DEPLOY_TIME_ESCAPES: ReadonlyArray<readonly [string, string]> = [...ESCAPE
  * The pieces of a string: literal text, and the tokens that stand for values known only later.
  */
 export function fragmentsOf(value: string): Array<string | IResolvable> {
-  if (!Token.isUnresolved(value)) return [value];
+  // Every token's text holds '{Token[' (aws-cdk-lib's markers): a cheap test first, as most values are plain.
+  if (!value.includes('{Token[') || !Token.isUnresolved(value)) return [value];
   // Each token is wrapped, so that joining hands it over as an object rather than as its text.
   const pieces = Tokenization.reverseString(value)
     .mapTokens({ mapToken: token => ({ token }) })

@@ -1,4 +1,4 @@
-import { Lazy, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { apiName } from './api-names';
 import { hasDeployTimeValue, likePattern } from './iam-strings';
@@ -37,15 +37,17 @@ export function subjectConditionValue(subject: GitHubSubject): string {
  *
  * Conditions in one statement are ANDed, so exact subjects (`StringEquals`) and
  * patterns (`StringLike`) go in separate statements; each statement pins `aud`.
- * The subject lists are lazy, so subjects added after the role was created still
- * land in the template, sorted and without duplicates — until the template is
- * synthesized, after which adding one is refused rather than silently lost.
+ * A subject added after the role was created updates its statement's condition, so it
+ * still lands in the template, sorted and without duplicates — until the template is
+ * synthesized (aws-cdk-lib then freezes the statements), after which adding one is refused
+ * rather than silently lost.
  */
 export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements iam.IAssumeRolePrincipal {
   private readonly trusted: GitHubSubject[] = [];
-  private readonly statements = new Set<Operator>();
+  /** Each subject's operator, worked out once. */
+  private readonly operators = new Map<GitHubSubject, Operator>();
+  private readonly statements = new Map<Operator, iam.PolicyStatement>();
   private document?: iam.PolicyDocument;
-  private rendered = false;
 
   public constructor(private readonly provider: IGitHubOidcProvider, private readonly audience: string) {
     super(provider.oidcProviderArn);
@@ -56,14 +58,19 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    */
   public addSubject(subject: GitHubSubject): boolean {
     if (this.trusted.some(s => s.value === subject.value && s.isPattern === subject.isPattern)) return false;
-    if (this.rendered) {
+    // aws-cdk-lib freezes a statement when it renders the policy.
+    if ([...this.statements.values()].some(statement => statement.frozen)) {
       throw new Error(
         `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +
         `reach the template. Add every subject before the app is synthesized (before app.synth() or Template.${apiName('fromStack()')}).`,
       );
     }
     this.trusted.push(subject);
-    this.addMissingStatements();
+    const operator = subjectOperator(subject);
+    this.operators.set(subject, operator);
+    const statement = this.statements.get(operator);
+    if (statement) statement.addCondition(operator, { [this.provider.issuer.subjectConditionKey]: this.subjectValues(operator) });
+    else this.addMissingStatements();
     return true;
   }
 
@@ -85,27 +92,20 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    * An upper bound of the size that `trustPolicySize()` finds for a policy of only these
    * statements, computed from the subjects without resolving the document; undefined when a
    * value known only at deployment (in a subject, the audience or the issuer) leaves only the
-   * exact count. The statements are written as the document renders them, with the longest
-   * provider ARN (partition `aws-us-gov`, a 12-digit account) and room to spare.
+   * exact count.
    */
   public sizeBound(): number | undefined {
     const issuer = this.provider.issuer;
     if (Token.isUnresolved(this.audience) || Token.isUnresolved(issuer.hostAndPath) || this.trusted.some(s => hasDeployTimeValue(s.value))) {
       return undefined;
     }
-    const statements = [...this.statements].map(operator => {
-      const values = this.trusted.filter(s => subjectOperator(s) === operator).map(subjectConditionValue);
-      const conditions: { [operator: string]: { [key: string]: unknown } } = { StringEquals: { [issuer.audienceConditionKey]: this.audience } };
-      conditions[operator] = { ...conditions[operator], [issuer.subjectConditionKey]: values.length === 1 ? values[0] : values };
-      return {
-        Action: this.assumeRoleAction,
-        Condition: conditions,
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${issuer.hostAndPath}` },
-      };
-    });
-    const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
-    return Buffer.byteLength(text, 'utf8') + SIZE_SLACK_PER_STATEMENT * statements.length;
+    let size = skeletonSize(issuer.hostAndPath, issuer.audienceConditionKey, issuer.subjectConditionKey, this.audience, [...this.statements.keys()]);
+    for (const operator of this.statements.keys()) {
+      // Written as a list even for one value: two characters more than the string IAM gets.
+      const values = this.trusted.filter(s => this.operators.get(s) === operator).map(subjectConditionValue);
+      size += Buffer.byteLength(JSON.stringify(values), 'utf8');
+    }
+    return size;
   }
 
   public addToAssumeRolePolicy(document: iam.PolicyDocument): void {
@@ -116,32 +116,60 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
   private addMissingStatements(): void {
     if (!this.document) return;
     for (const operator of ['StringEquals', 'StringLike'] as Operator[]) {
-      if (!this.statements.has(operator) && this.trusted.some(s => subjectOperator(s) === operator)) {
-        this.statements.add(operator);
-        this.document.addStatements(this.statement(operator));
+      if (!this.statements.has(operator) && this.trusted.some(s => this.operators.get(s) === operator)) {
+        const statement = this.statement(operator);
+        this.statements.set(operator, statement);
+        this.document.addStatements(statement);
       }
     }
   }
 
+  /** The condition values of the subjects under an operator: sorted, as they appear in the template. */
+  private subjectValues(operator: Operator): string | string[] {
+    const values = this.trusted.filter(s => this.operators.get(s) === operator).sort(bySubject).map(subjectConditionValue);
+    return values.length === 1 ? values[0] : values;
+  }
+
   private statement(operator: Operator): iam.PolicyStatement {
     const issuer = this.provider.issuer;
-    const subjectValues = Lazy.any({
-      produce: () => {
-        this.rendered = true;
-        const values = this.trusted.filter(s => subjectOperator(s) === operator).sort(bySubject).map(subjectConditionValue);
-        return values.length === 1 ? values[0] : values;
-      },
-    });
     const conditions: { [operator: string]: { [key: string]: unknown } } = {
       StringEquals: { [issuer.audienceConditionKey]: this.audience },
     };
-    conditions[operator] = { ...conditions[operator], [issuer.subjectConditionKey]: subjectValues };
+    conditions[operator] = { ...conditions[operator], [issuer.subjectConditionKey]: this.subjectValues(operator) };
     return new iam.PolicyStatement({
       actions: [this.assumeRoleAction],
       principals: [this],
       conditions,
     });
   }
+}
+
+const SKELETON_SIZES = new Map<string, number>();
+
+/**
+ * The size of the policy's statements without their subject lists (each written `[]`), with the
+ * longest provider ARN (partition `aws-us-gov`, a 12-digit account) and room to spare; the same
+ * for every role of an issuer and audience, so worked out once.
+ */
+function skeletonSize(hostAndPath: string, audienceKey: string, subjectKey: string, audience: string, operators: Operator[]): number {
+  const cacheKey = JSON.stringify([hostAndPath, audienceKey, subjectKey, audience, operators]);
+  let size = SKELETON_SIZES.get(cacheKey);
+  if (size === undefined) {
+    const statements = operators.map(operator => {
+      const conditions: { [operator: string]: { [key: string]: unknown } } = { StringEquals: { [audienceKey]: audience } };
+      conditions[operator] = { ...conditions[operator], [subjectKey]: [] };
+      return {
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: conditions,
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${hostAndPath}` },
+      };
+    });
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    size = Buffer.byteLength(text, 'utf8') - 2 * operators.length + SIZE_SLACK_PER_STATEMENT * operators.length;
+    SKELETON_SIZES.set(cacheKey, size);
+  }
+  return size;
 }
 
 function bySubject(a: GitHubSubject, b: GitHubSubject): number {
