@@ -59,9 +59,15 @@ export interface GitHubOidcProviderProps {
   readonly thumbprints?: string[];
 
   /**
-   * What happens to the provider when it is removed from the stack.
+   * What happens to the provider when it is removed from the stack, or the stack is deleted.
    *
-   * @default RemovalPolicy.DESTROY
+   * An account has one provider per issuer, and every role of the account that trusts GitHub
+   * uses it, also roles of other stacks and roles made by hand: deleting it would cut them all
+   * off at once. So it stays by default; a later stack adopts it with `cdk import` or refers to
+   * it with `GitHubOidcProvider.fromAccount()`. Give `RemovalPolicy.DESTROY` for a provider that
+   * only this stack's roles use, such as in a test account.
+   *
+   * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -150,7 +156,7 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
       url: issuer.url,
       clientIds: audiences,
       thumbprints: validateThumbprints(props.thumbprints),
-      removalPolicy: props.removalPolicy,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.issuer = issuer;
     this.audiences = audiences;

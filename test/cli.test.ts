@@ -56,6 +56,9 @@ describe('cdk-github-actions-oidc command line', () => {
 
     const types = Object.values(template.Resources).map((r: any) => r.Type).sort();
     expect(types).toEqual(['AWS::ECR::Repository', 'AWS::IAM::OIDCProvider', 'AWS::IAM::Policy', 'AWS::IAM::Role']);
+    // Deleting the stack must not cut off other roles of the account that use the provider.
+    const provider: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::OIDCProvider');
+    expect([provider.DeletionPolicy, provider.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     expect(template.Parameters).toBeUndefined();
     expect(template.Rules).toBeUndefined();
     expect(Object.keys(template.Outputs)).toEqual(['ProviderArn', 'RoleArn', 'RoleTrustedSubjects', 'RoleRepositoryUri1']);

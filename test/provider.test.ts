@@ -43,6 +43,19 @@ describe('GitHubOidcProvider', () => {
     });
   });
 
+  test('stays when its stack is deleted or it is replaced, unless told otherwise, and can be adopted with cdk import', () => {
+    // Every role of the account that trusts GitHub uses the one provider of its issuer: deleting
+    // it with one stack would cut them all off. CloudFormation imports only a resource that has a
+    // DeletionPolicy, by its primary identifier (the provider's ARN).
+    const stack = newStack();
+    new GitHubOidcProvider(stack, 'GitHub');
+    synth(stack).hasResource('AWS::IAM::OIDCProvider', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+
+    const scratch = newStack();
+    new GitHubOidcProvider(scratch, 'GitHub', { removalPolicy: RemovalPolicy.DESTROY });
+    synth(scratch).hasResource('AWS::IAM::OIDCProvider', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
   test('is an iam.IOidcProvider, usable with aws-cdk-lib principals', () => {
     const stack = newStack();
     const provider = new GitHubOidcProvider(stack, 'GitHub');

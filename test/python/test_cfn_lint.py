@@ -4,6 +4,7 @@ import json
 
 import pytest
 from cfnlint.api import ManualArgs, lint_file
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from conftest import ROOT
 
@@ -37,3 +38,12 @@ def test_cfn_lint_flags_a_broken_template(tmp_path):
 def test_cfn_lint_passes(template):
     matches = lint_file(template, config=CONFIG)
     assert [str(match) for match in matches] == []
+
+
+def test_the_provider_can_be_adopted_with_cdk_import():
+    # CloudFormation imports a resource by its type's primary identifier, reading it first, and
+    # only when the template gives it a DeletionPolicy; the provider's schema (as cfn-lint ships
+    # it) names the ARN, which GitHubOidcProvider.fromAccount() also builds.
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", "AWS::IAM::OIDCProvider").schema
+    assert schema["primaryIdentifier"] == ["/properties/Arn"]
+    assert {"read", "list"} <= set(schema["handlers"])
