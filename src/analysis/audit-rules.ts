@@ -40,15 +40,14 @@ export function trustedGitHubIssuers(statement: PolicyStatement): string[] {
   const named = unique(statement.principal.federated.map(providerIssuer).filter(issuer => issuer !== undefined && isGitHubIssuer(issuer))
     .map(issuer => issuer!.toLowerCase()));
   const fromKeys = unique(statement.conditions.map(clause => keyParts(clause.key)?.issuer));
-  const everyone = statement.principal.everyone || statement.notPrincipal;
-  if (statement.notPrincipal) {
-    return (fromKeys.length > 0 ? fromKeys : [GITHUB_COM]).filter(issuer => !named.includes(issuer));
-  }
-  if (named.length > 0) return named;
-  if (everyone) return fromKeys.length > 0 ? fromKeys : [GITHUB_COM];
-  if (fromKeys.length > 0) return statement.principal.federated.some(arn => providerIssuer(arn) === undefined) ? fromKeys : [];
-  // A provider that only deployment names (an import, a parameter) may well be GitHub's: audit it as github.com's.
-  return statement.principal.federated.some(arn => hasDeployTimeValue(arn) && providerIssuer(arn) === undefined) ? [GITHUB_COM] : [];
+  // Every principal takes github.com's tokens too, whatever issuer its keys name.
+  if (statement.notPrincipal) return unique([...fromKeys, GITHUB_COM]).filter(issuer => !named.includes(issuer));
+  if (statement.principal.everyone) return unique([...fromKeys, GITHUB_COM]);
+  const unknown = statement.principal.federated.filter(arn => providerIssuer(arn) === undefined);
+  if (unknown.length === 0) return named;
+  // A provider that only deployment names (an import, a parameter) may be any issuer's: audit it as the keys'
+  // issuers' and github.com's.
+  return unique([...named, ...fromKeys, ...(unknown.some(hasDeployTimeValue) ? [GITHUB_COM] : [])]);
 }
 
 const GITHUB_COM = GitHubIssuer.GITHUB_COM.hostAndPath;
@@ -188,10 +187,12 @@ export function auditDocument(
       const dead = deadConditions(statement, issuer, context);
       reportDead(dead.statementDead, dead.dead, issuer,
         (message, correction) => report(TrustAuditRule.NEVER_MATCHES, statement, message, correction));
-      // A statement that the policy alone makes dead keeps everyone out, and its audience matters only once it is fixed.
-      const keepsOut = dead.keepsEveryoneOut || keepsOthersOut(statement, issuer, document);
+      // A statement that the policy alone makes dead keeps everyone out, and its audience matters only once it is fixed;
+      // but only where its principal names every issuer whose tokens it takes: for the others the dead key is absent.
+      const deadForAll = dead.keepsEveryoneOut && namesEveryIssuer(statement);
+      const keepsOut = deadForAll || keepsOthersOut(statement, issuer, document);
       auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), keepsOut,
-        (rule, message) => dead.keepsEveryoneOut && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
+        (rule, message) => deadForAll && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
         report(TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, statement,
@@ -207,6 +208,15 @@ export function auditDocument(
 }
 
 type Report = (rule: TrustAuditRule, message: string) => void;
+
+/**
+ * Whether a statement's principal names each provider whose tokens it takes, written out: not
+ * everyone (`*`, `NotPrincipal`) and no provider that only deployment names.
+ */
+function namesEveryIssuer(statement: PolicyStatement): boolean {
+  return !statement.notPrincipal && !statement.principal.everyone && statement.principal.federated.length > 0
+    && statement.principal.federated.every(arn => !hasDeployTimeValue(arn) && providerIssuer(arn) !== undefined);
+}
 
 /**
  * A dead statement once, with every condition that kills it; otherwise each dead value of a
@@ -382,7 +392,9 @@ function pinsRepositoryValue(claim: string, value: string, pattern: boolean): bo
  * operator on `sub`, `repository` or `repository_id` (claims every GitHub token carries, so
  * `IfExists` and `ForAllValues:` still compare them) whose every value pins one repository.
  */
-function pinsRepository(clause: ConditionClause, issuer: string): boolean {
+function pinsRepository(clause: ConditionClause, issuer: string, literalPrincipal = true): boolean {
+  // IfExists and ForAllValues: hold when the key is absent, as it is for tokens of an issuer the principal does not name.
+  if (!literalPrincipal && (clause.ifExists || clause.set === 'ForAllValues')) return false;
   const claim = clause.key.toLowerCase().startsWith(`${issuer}:`) ? clause.key.slice(issuer.length + 1).toLowerCase() : undefined;
   if (claim === undefined || !POSITIVE.includes(clause.base) || clause.values.length === 0) return false;
   return clause.values.every(value => hasDeployTimeValue(value) || pinsRepositoryValue(claim, value, clause.base === 'StringLike'));
@@ -395,7 +407,7 @@ function pinsRepository(clause: ConditionClause, issuer: string): boolean {
  * negated condition on `sub`, `repository` or `repository_id` keeps every other repository out.
  */
 function keepsOthersOut(statement: PolicyStatement, issuer: string, document: PolicyDocument): boolean {
-  if (statement.conditions.some(clause => pinsRepository(clause, issuer))) return true;
+  if (statement.conditions.some(clause => pinsRepository(clause, issuer, namesEveryIssuer(statement)))) return true;
   if (statement.conditions.some(clause => NEVER_IN_WEB_IDENTITY.test(clause.key) && POSITIVE.includes(clause.base) && !clause.ifExists)) return true;
   return document.statements.some(deny => deny.effect === 'Deny' && !deny.notPrincipal && !deny.notAction
     && (deny.principal.everyone || deny.principal.federated.some(arn => providerIssuer(arn)?.toLowerCase() === issuer))
