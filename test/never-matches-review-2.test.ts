@@ -39,10 +39,10 @@ function simulate(document: object, issuer: string, sub: string): string {
   return simulateWebIdentity(document, { issuer, contextVariables: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' } });
 }
 
-function cliAudit(template: object) {
+function cliAudit(document: object) {
   let stdout = '';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'never-matches-review-2-'));
-  fs.writeFileSync(path.join(dir, 'template.json'), JSON.stringify(template));
+  fs.writeFileSync(path.join(dir, 'template.json'), JSON.stringify(document));
   const status = runCli(['audit', 'template.json'], { env: {}, cwd: dir, stdout: text => { stdout += text; }, stderr: text => { stdout += text; } });
   return { status, stdout };
 }
