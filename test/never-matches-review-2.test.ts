@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TrustFinding, TrustPolicy } from '../src';
+import { GitHubSubject, TrustFinding, TrustPolicy } from '../src';
 import { GITHUB_ISSUER, simulateWebIdentity } from './oracle';
 import { runCli } from '../src/cli';
 
@@ -133,5 +133,24 @@ describe('3. MEDIUM: a provider only deployment names is assumed to be the issue
     const { stdout } = cliAudit(template({ Ref: 'Provider' }, condition));
     expect(stdout).toContain('never-matches');
     expect(CRITICAL.some(rule => stdout.includes(rule))).toBe(true);
+  });
+});
+
+describe('refused but not called dead: names a token may carry that the builders refuse', () => {
+  // From the second review's unconfirmed list: old accounts with hyphens where new ones may not,
+  // refs git takes (longer than 255 characters, characters one cannot see). The builders refuse
+  // them; the audit must not make them an error in every app as "never matches".
+  test.each([
+    ['an old owner name ending in a hyphen', 'repo:legacy-/octo-app:ref:refs/heads/main'],
+    ['an old owner name with two hyphens', 'repo:old--name/octo-app:ref:refs/heads/main'],
+    ['a branch longer than 255 characters', `repo:octo-org/octo-app:ref:refs/heads/${'b'.repeat(260)}`],
+    ['a branch with a zero-width space', 'repo:octo-org/octo-app:ref:refs/heads/ma\u200bin'],
+  ])('%s', (_name, value) => {
+    expect(() => GitHubSubject.fromString(value)).toThrow();
+    expect(GitHubSubject._whyNoTokenMatches(value, false)).toBeUndefined();
+  });
+
+  test('a new-style owner name GitHub never gives is still dead', () => {
+    expect(GitHubSubject._whyNoTokenMatches('repo:octo.org/octo-app:ref:refs/heads/main', false)).toMatch(/Invalid GitHub owner 'octo\.org'/);
   });
 });

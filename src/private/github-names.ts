@@ -35,7 +35,9 @@ export function validateOwner(owner: string): void {
   if (Token.isUnresolved(owner)) return validateLiteralParts('GitHub owner', owner, /[^A-Za-z0-9_-]/);
   const match = OWNER.exec(owner);
   if (!match || match[1].length > 39) {
-    throw new NoTokenMatchesError(
+    // Old accounts may have hyphens where new ones may not: refused, but a token may carry such a name.
+    const legacy = /^[A-Za-z0-9-]{1,39}(?:_[A-Za-z0-9]{1,20})?$/.test(owner);
+    throw new (legacy ? Error : NoTokenMatchesError)(
       `Invalid GitHub owner '${owner}': owners are 1-39 letters, digits or single hyphens, ` +
       "not starting or ending with a hyphen (a managed user adds '_' and the enterprise's short code, as in 'octocat_acme'). " +
       'Use the user or organization name as in github.com/<owner>.',
@@ -97,8 +99,10 @@ export function validateRefName(kind: 'branch' | 'tag', name: string): void {
   }
   const problem = refNameProblem(name);
   if (problem) {
-    // git check-ref-format takes a full ref starting with '-', or named '@': GitHub may hold one.
-    const possible = problem === "it starts with '-'" || problem === "it is '@'";
+    // git check-ref-format takes a full ref starting with '-', or named '@', any length, and characters one cannot
+    // see: GitHub may hold such a ref. Refused, but not called impossible.
+    const possible = problem === "it starts with '-'" || problem === "it is '@'" || problem === 'it is longer than 255 characters'
+      || hiddenCharacter(name) === problem;
     throw new (possible ? Error : NoTokenMatchesError)(
       `Invalid ${kind} name '${shown(name)}': ${problem}. Names follow git's ref-name rules; ` +
       "'*' and '?' are allowed as wildcards.",
