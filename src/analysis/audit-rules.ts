@@ -4,7 +4,7 @@ import { NEVER_IN_WEB_IDENTITY } from './claim-keys';
 import { hasDeployTimeValue, replaceDeployTimeValues, unescapedDeployTimeValue } from './deploy-time';
 import { ACTION, evaluate, evaluateClause, matchesWildcard, providerIssuer } from './evaluation';
 import { GitHubToken } from './github-token';
-import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage } from './never-matches';
+import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage, requiresKey } from './never-matches';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
 import { everyContextUnions } from '../private/breadth';
@@ -178,6 +178,7 @@ export function auditDocument(
   const clientIds = (issuer: string) => clientIdsByIssuer[issuer] ?? (issuers.size === 1 ? options.providerClientIds : undefined);
   const context = { variables: document.variables, clientIds, repositories: options.repositories };
   const knownIds = idFormRepositories(statements);
+  const named = repositoriesNamed(document);
   const probes = new Map<string, Map<number, string> | undefined>();
   for (const statement of statements) {
     for (const issuer of trustedGitHubIssuers(statement)) {
@@ -191,7 +192,7 @@ export function auditDocument(
       // but only where its principal names every issuer whose tokens it takes: for the others the dead key is absent.
       const deadForAll = dead.keepsEveryoneOut && namesEveryIssuer(statement);
       const keepsOut = deadForAll || keepsOthersOut(statement, issuer, document);
-      auditStatement(statement, issuer, document.variables, knownIds, repositoriesNamed(document), keepsOut,
+      auditStatement(statement, issuer, document.variables, knownIds, named, keepsOut,
         (rule, message) => deadForAll && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
@@ -256,8 +257,8 @@ function auditStatement(
   }
   for (const clause of statement.conditions) {
     const parts = keyParts(clause.key);
-    const requires = !clause.ifExists && clause.set !== 'ForAllValues' && (POSITIVE.includes(clause.base) || clause.set === 'ForAnyValue'
-      || (clause.base === 'Null' && clause.values.every(value => value.toLowerCase() === 'false')));
+    // A clause that requires its key is never-matches' to judge; the rest, if foreign, hold when the key is absent.
+    const requires = requiresKey(clause, issuer);
     if (clause.set === 'ForAllValues' && parts && (parts.claim === 'sub' || parts.claim === 'aud')) {
       report(TrustAuditRule.FOR_ALL_VALUES,
         `'${clause.operator}' on '${clause.key}' holds when the token has no such claim, and the claim is single-valued. ` +

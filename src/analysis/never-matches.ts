@@ -61,7 +61,7 @@ function alwaysPresent(key: string, issuer: string): boolean {
  * Whether a clause holds only when the key is in the request: a positive String operator,
  * `ForAnyValue:` with any operator (no value of a missing key can match), `Null` false.
  */
-function requiresKey(clause: ConditionClause, issuer: string): boolean {
+export function requiresKey(clause: ConditionClause, issuer: string): boolean {
   if (clause.set === 'ForAllValues') return false;
   if (clause.ifExists && !alwaysPresent(clause.key, issuer)) return false;
   if (clause.base === 'Null') return clause.values.every(value => value.toLowerCase() === 'false');
