@@ -1,6 +1,7 @@
 export * from './issuer';
 export * from './provider';
 export * from './subject';
+export * from './claim-condition';
 export * from './role';
 export * from './workflow';
 export * from './ecr-push-role';

@@ -9,6 +9,8 @@ import { hiddenCharacter } from './private/iam-strings';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
 import { renderWorkflowDocument, WorkflowSpec } from './private/workflow-document';
+import { GitHubClaimCondition } from './claim-condition';
+import { GitHubIssuer } from './issuer';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
 import { GitHubSubject } from './subject';
 import { GitHubWorkflowOptions } from './workflow';
@@ -36,6 +38,16 @@ export interface GitHubActionsRoleProps {
    * const subjects = [app.branch('main'), app.tag('v*')];
    */
   readonly subjects: GitHubSubject[];
+
+  /**
+   * Conditions on other claims that every subject's tokens must also meet, such as
+   * `GitHubClaimCondition.notActor('dependabot[bot]')`; each subject keeps its own conditions too.
+   *
+   * @default - none besides the subjects' own
+   * @example
+   * const conditions = [GitHubClaimCondition.notActor('dependabot[bot]')];
+   */
+  readonly claimConditions?: GitHubClaimCondition[];
 
   /**
    * The audience the token must carry in its `aud` claim.
@@ -147,6 +159,8 @@ export class GitHubActionsRole extends iam.Role {
   public readonly arnOutput?: CfnOutput;
 
   private readonly trust: GitHubTrustPrincipal;
+  private readonly claimConditions: GitHubClaimCondition[];
+  private warnedUnconfirmed = false;
 
   /**
    * @param scope the construct that contains the role
@@ -159,7 +173,9 @@ export class GitHubActionsRole extends iam.Role {
     validateRoleName(props.roleName);
     const maxTrustPolicySize = validateMaxTrustPolicySize(props.maxTrustPolicySize);
     const trust = new GitHubTrustPrincipal(props.provider, audience);
-    props.subjects.forEach(subject => trust.addSubject(subject));
+    const claimConditions = [...props.claimConditions ?? []];
+    const subjects = props.subjects.map(subject => subject.withConditions(...claimConditions));
+    subjects.forEach(subject => trust.addSubject(subject));
 
     super(scope, id, {
       assumedBy: trust,
@@ -174,7 +190,9 @@ export class GitHubActionsRole extends iam.Role {
     this.provider = props.provider;
     this.audience = audience;
     this.trust = trust;
+    this.claimConditions = claimConditions;
     this.warnIfBroad(trust.subjects, []);
+    this.warnIfUnconfirmed(trust.subjects);
 
     this.node.addValidation({
       validate: () => this.validateTrustPolicy(maxTrustPolicySize),
@@ -186,7 +204,7 @@ export class GitHubActionsRole extends iam.Role {
         description: `ARN of the role that GitHub Actions assumes (${this.node.path})`,
       });
       new CfnOutput(this, 'TrustedSubjects', {
-        value: Lazy.string({ produce: () => this.subjects.map(subject => subject.value).join(', ') }),
+        value: Lazy.string({ produce: () => this.subjects.map(String).join(', ') }),
         description: `Token subjects (sub claims) that may assume ${this.node.path}`,
       });
     }
@@ -200,7 +218,7 @@ export class GitHubActionsRole extends iam.Role {
   }
 
   /**
-   * Trusts one more subject.
+   * Trusts one more subject, held to the role's claim conditions too.
    *
    * @example
    * declare const role: GitHubActionsRole;
@@ -208,8 +226,10 @@ export class GitHubActionsRole extends iam.Role {
    */
   public addSubject(subject: GitHubSubject): void {
     const before = this.trust.subjects;
-    if (this.trust.addSubject(subject)) {
-      this.warnIfBroad([subject], before);
+    const held = subject.withConditions(...this.claimConditions);
+    if (this.trust.addSubject(held)) {
+      this.warnIfBroad([held], before);
+      this.warnIfUnconfirmed([held]);
     }
   }
 
@@ -288,6 +308,27 @@ export class GitHubActionsRole extends iam.Role {
         'Trust the branches, tags or environments that need the role instead, or acknowledge this warning if it is intended.',
       );
     }
+  }
+
+  /**
+   * Warns once where claim conditions are used with an issuer or partition for which the library
+   * could not confirm that STS sets the claims: there, a missing claim keeps every token out.
+   */
+  private warnIfUnconfirmed(added: GitHubSubject[]): void {
+    if (this.warnedUnconfirmed || !added.some(subject => subject.conditions.length > 0)) return;
+    const region = Stack.of(this).region;
+    const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
+    const where = this.provider.issuer.hostAndPath !== GitHubIssuer.GITHUB_COM.hostAndPath
+      ? `the issuer ${this.provider.issuer.url}` : partition === 'aws-cn' || partition === 'aws-us-gov' ? `the ${partition} partition` : undefined;
+    if (where === undefined) return;
+    this.warnedUnconfirmed = true;
+    Annotations.of(this).addWarningV2(
+      'cdk-github-actions-oidc:claimConditionUnconfirmed',
+      `The role holds tokens to conditions on claims besides sub and aud (${[...new Set(added.flatMap(s => s.conditions.map(c => c.claim)))].join(', ')}), ` +
+      `which AWS STS is documented to evaluate for github.com in the aws partition; this library could not confirm it for ${where}. ` +
+      'Where STS does not set a claim, the condition keeps every token out (it fails closed): try one run before relying on the role, ' +
+      'or acknowledge this warning.',
+    );
   }
 
   private validateTrustPolicy(maxTrustPolicySize: number): string[] {

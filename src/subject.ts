@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { GitHubClaimCondition } from './claim-condition';
 import { apiName } from './private/api-names';
+import { combineConditions } from './private/claim-condition-checks';
 import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
   hasWildcard,
@@ -27,17 +29,23 @@ export interface GitHubRepositoryOptions {
    *
    * With `repositoryId`, subjects use GitHub's immutable form
    * `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`, which GitHub emits by default for
-   * repositories created, renamed or transferred since 15 July 2026, and which no
-   * longer matches if the owner or repository is deleted and its name taken again.
+   * repositories created, renamed or transferred since 15 July 2026 (and for those whose
+   * admins opted in), and which no longer matches if the owner or repository is deleted
+   * and its name taken again.
    *
    * @default - the name-only form `repo:OWNER/REPO:...`
    */
   readonly ownerId?: string;
 
   /**
-   * The numeric ID of the repository; given together with `ownerId`.
+   * The numeric ID of the repository.
    *
-   * @default - the name-only form `repo:OWNER/REPO:...`
+   * With `ownerId`, subjects use the immutable form. Alone, subjects keep the name-only form
+   * `repo:OWNER/REPO:...` and each is pinned by a `repository_id` condition
+   * (`GitHubClaimCondition.repositoryId()`): it matches the tokens of a repository that still
+   * sends the name form, and no repository that takes the name later.
+   *
+   * @default - no repository ID: the name-only form, unpinned
    */
   readonly repositoryId?: string;
 }
@@ -81,6 +89,13 @@ export class GitHubRepository {
     if ((ownerId !== undefined || repositoryId !== undefined) && (options.ownerId !== undefined || options.repositoryId !== undefined)) {
       throw new Error(`Repository '${fullName}' has its IDs in the name and in the options: give them once.`);
     }
+    if ((ownerId === undefined) !== (repositoryId === undefined)) {
+      throw new Error(
+        `Repository '${fullName}' has only one of the owner ID and the repository ID: the immutable form ` +
+        "'owner@OWNER_ID/name@REPO_ID' needs both. Give both IDs, or neither (and the repository ID alone in the options " +
+        'for name-form subjects pinned by a repository_id condition).',
+      );
+    }
     return new GitHubRepository(owner, name, ownerId !== undefined || repositoryId !== undefined ? { ownerId, repositoryId } : options);
   }
 
@@ -111,10 +126,11 @@ export class GitHubRepository {
   private constructor(owner: string, name: string, options: GitHubRepositoryOptions) {
     validateOwner(owner);
     validateRepositoryName(name);
-    if ((options.ownerId === undefined) !== (options.repositoryId === undefined)) {
+    if (options.ownerId !== undefined && options.repositoryId === undefined) {
       throw new Error(
-        `Repository '${owner}/${name}' has only one of the owner ID and the repository ID: the immutable subject form ` +
-        'repo:OWNER@OWNER_ID/REPO@REPO_ID needs both. Give both IDs, or neither for the name-only form.',
+        `Repository '${owner}/${name}' has an owner ID but no repository ID: the immutable subject form ` +
+        'repo:OWNER@OWNER_ID/REPO@REPO_ID needs both. Give both IDs, the repository ID alone for name-form subjects ' +
+        'pinned by a repository_id condition, or neither.',
       );
     }
     if (options.ownerId !== undefined) validateNumericId('owner ID', options.ownerId);
@@ -175,6 +191,20 @@ export class GitHubRepository {
   }
 
   /**
+   * Runs of the repository's merge queue for a base branch:
+   * `repo:OWNER/REPO:ref:refs/heads/gh-readonly-queue/BASE/pr-*`.
+   *
+   * GitHub runs `merge_group` workflows on a temporary branch
+   * `gh-readonly-queue/BASE/pr-NUMBER-SHA`; this admits those of one base branch's queue and
+   * no other branch, and a rendered workflow gets the `merge_group` trigger for it.
+   *
+   * @param baseBranch the branch the queue merges into, such as `main`; `*` and `?` match any characters
+   */
+  public mergeQueue(baseBranch: string): GitHubSubject {
+    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.mergeQueue(baseBranch)]);
+  }
+
+  /**
    * Every workflow run of the repository: any branch, tag, environment or pull request
    * (`repo:OWNER/REPO:*`).
    *
@@ -216,11 +246,13 @@ export class GitHubClaim {
    * The `repo` claim: `repo:OWNER/REPO` (or the immutable form with IDs).
    */
   public static repo(repository: GitHubRepository): GitHubClaim {
+    const nameForm = repository.ownerId === undefined;
     return new GitHubClaim('repo', `repo:${repository._claimValue}`, {
       pinsOwner: true,
       pinsRepository: true,
       ownerId: repository.ownerId,
       repositoryId: repository.repositoryId,
+      repositoryIdCondition: nameForm ? repository.repositoryId : undefined,
       longestAtDeployment: longestEscaped(repository.owner, LONGEST.owner) + longestEscaped(repository.name, LONGEST.repository) +
         longestEscaped(repository.ownerId ?? '', LONGEST.id) + longestEscaped(repository.repositoryId ?? '', LONGEST.id),
     });
@@ -233,7 +265,21 @@ export class GitHubClaim {
    */
   public static branch(name: string): GitHubClaim {
     validateRefName('branch', name);
-    return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name }, longestEscaped(name, LONGEST.refName));
+    const queue = Token.isUnresolved(name) ? null : MERGE_QUEUE.exec(name);
+    const context: RunContext = queue ? { kind: 'mergeQueue', name: queue[1] } : { kind: 'branch', name };
+    return GitHubClaim.context(`ref:refs/heads/${name}`, context, longestEscaped(name, LONGEST.refName));
+  }
+
+  /**
+   * The `context` claim of a merge queue's run for a base branch:
+   * `ref:refs/heads/gh-readonly-queue/BASE/pr-*`.
+   *
+   * @param baseBranch the branch the queue merges into, such as `main`; `*` and `?` match any characters
+   */
+  public static mergeQueue(baseBranch: string): GitHubClaim {
+    validateRefName('branch', baseBranch);
+    rejectWildcardNextToToken('merge queue base branch', baseBranch);
+    return GitHubClaim.branch(`gh-readonly-queue/${baseBranch}/pr-*`);
   }
 
   /**
@@ -401,7 +447,7 @@ export class GitHubSubject {
     }
     // The builders' own shape, a repository then its context, passes every check below by construction.
     if (claims.length === 2 && claims[0].key === 'repo' && claims[1].key === 'context') {
-      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims]);
+      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims], pinsOf(claims));
     }
     assertClaimsOnce(value, claims);
     if (claims.length === 1 && claims[0].key === 'repo') {
@@ -425,7 +471,7 @@ export class GitHubSubject {
     assertWildcardsAfterPins(value, claims);
     assertConsistentIds(value, claims);
     assertRefMatchesContext(value, claims);
-    return new GitHubSubject(value, hasWildcard(value), [...claims]);
+    return new GitHubSubject(value, hasWildcard(value), [...claims], pinsOf(claims));
   }
 
   /**
@@ -458,7 +504,7 @@ export class GitHubSubject {
    */
   public static fromString(subject: string): GitHubSubject {
     if (Token.isUnresolved(subject)) {
-      return new GitHubSubject(subject, false, []);
+      return new GitHubSubject(subject, false, [], []);
     }
     return GitHubSubject.fromClaims(parseClaims(subject));
   }
@@ -478,11 +524,49 @@ export class GitHubSubject {
    */
   public readonly claims: GitHubClaim[];
 
-  private constructor(value: string, isPattern: boolean, claims: GitHubClaim[]) {
+  /**
+   * The conditions on other claims that a token must meet besides matching the value.
+   */
+  public readonly conditions: GitHubClaimCondition[];
+
+  private constructor(value: string, isPattern: boolean, claims: GitHubClaim[], conditions: GitHubClaimCondition[]) {
     assertNoDynamicReference('subject', value);
     this.value = value;
     this.isPattern = isPattern;
     this.claims = claims;
+    this.conditions = conditions;
+  }
+
+  /**
+   * The same subject, with conditions on other claims that a token must also meet, such as the
+   * reusable workflow that runs the job or the ref an environment deploys from.
+   *
+   * Refused where no token could meet a condition or the subject already decides it.
+   *
+   * @example
+   * const production = GitHubRepository.of('octo-org', 'octo-app').environment('production')
+   *   .withConditions(GitHubClaimCondition.ref('refs/heads/main'), GitHubClaimCondition.notActor('dependabot[bot]'));
+   */
+  public withConditions(...conditions: GitHubClaimCondition[]): GitHubSubject {
+    return new GitHubSubject(this.value, this.isPattern, this.claims, combineConditions(this, this.conditions, conditions));
+  }
+
+  /**
+   * The subject and its conditions, a key that tells apart subjects a role trusts separately.
+   *
+   * @internal
+   */
+  public get _trustKey(): string {
+    return JSON.stringify([this.value, this.isPattern, this._conditionsKey]);
+  }
+
+  /**
+   * The conditions, a key equal for subjects with the same conditions in any order.
+   *
+   * @internal
+   */
+  public get _conditionsKey(): string {
+    return JSON.stringify(conditionsKey(this.conditions));
   }
 
   /**
@@ -490,6 +574,7 @@ export class GitHubSubject {
    * repository: its context is `*`, or it has neither a context nor a `ref` claim.
    */
   public get admitsAnyContext(): boolean {
+    if (this.conditions.some(condition => condition.claim === 'ref' || condition.claim === 'environment')) return false;
     const context = this._runContext;
     if (context !== undefined) return context.kind === 'any';
     return this.claims.length > 0 && !this.claims.some(claim => claim.key === 'ref');
@@ -501,8 +586,9 @@ export class GitHubSubject {
    * @internal
    */
   public get _longestAtDeployment(): number {
-    if (this.claims.length === 0) return hasDeployTimeValue(this.value) ? Infinity : 0;
-    return this.claims.reduce((total, claim) => total + (claim._traits.longestAtDeployment ?? 0), 0);
+    const conditions = this.conditions.reduce((total, condition) => total + condition._longestAtDeployment, 0);
+    if (this.claims.length === 0) return hasDeployTimeValue(this.value) ? Infinity : conditions;
+    return this.claims.reduce((total, claim) => total + (claim._traits.longestAtDeployment ?? 0), conditions);
   }
 
   /**
@@ -515,11 +601,25 @@ export class GitHubSubject {
   }
 
   /**
-   * The `sub` value.
+   * The `sub` value, and its conditions after `where`.
    */
   public toString(): string {
-    return this.value;
+    return this.conditions.length === 0 ? this.value : `${this.value} where ${this.conditions.join(' and ')}`;
   }
+}
+
+/** A merge queue's branch for a base branch, as `GitHubClaim.mergeQueue()` writes it. */
+const MERGE_QUEUE = /^gh-readonly-queue\/(.+)\/pr-\*$/;
+
+/** The `repository_id` conditions that name-form `repo` claims of repositories with a known ID stand for. */
+function pinsOf(claims: GitHubClaim[]): GitHubClaimCondition[] {
+  const ids = claims.map(claim => claim._traits.repositoryIdCondition).filter((id): id is string => id !== undefined);
+  return [...new Set(ids)].map(id => GitHubClaimCondition.repositoryId(id));
+}
+
+/** The conditions in a stable order, each as text. */
+function conditionsKey(conditions: GitHubClaimCondition[]): string[] {
+  return conditions.map(condition => `${condition.claim}${condition.negated ? '!=' : '='}${condition.value}`).sort();
 }
 
 /**

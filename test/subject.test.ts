@@ -100,8 +100,7 @@ describe('refuses', () => {
   });
 
   test.each([
-    [{ ownerId: '1' }, /has only one of the owner ID and the repository ID/],
-    [{ repositoryId: '1' }, /has only one of the owner ID and the repository ID/],
+    [{ ownerId: '1' }, /has an owner ID but no repository ID: the immutable subject form repo:OWNER@OWNER_ID\/REPO@REPO_ID needs both/],
     [{ ownerId: 'octo', repositoryId: '1' }, /Invalid GitHub owner ID 'octo': IDs are positive whole numbers/],
     [{ ownerId: '1', repositoryId: '0' }, /Invalid GitHub repository ID '0'/],
     [{ ownerId: '1', repositoryId: '12*' }, /Invalid GitHub repository ID '12\*': wildcards/],
@@ -284,7 +283,7 @@ describe('GitHubSubject.fromString', () => {
     ['octo-org/octo-app', /cannot read the part 'octo-org\/octo-app'/],
     ['', /cannot read the part ''/],
     ['repository_owner_id:1234567:ref:refs/heads/main', /does not name both the owner and the repository/],
-    ['repo:octo-org@1/octo-app:pull_request', /has only one of the owner ID and the repository ID: the immutable subject form repo:OWNER@OWNER_ID\/REPO@REPO_ID needs both. Give both IDs, or neither/],
+    ['repo:octo-org@1/octo-app:pull_request', /has only one of the owner ID and the repository ID: the immutable form 'owner@OWNER_ID\/name@REPO_ID' needs both. Give both IDs, or neither/],
     ['repo:a/b/c:pull_request', /Invalid repo claim 'a\/b\/c' in a subject: use 'owner\/name' or 'owner@OWNER_ID\/name@REPO_ID'/],
     ['repo:octo-org/octo-app:ref', /cannot read the part 'ref'. Subjects are built from 'repo:<value>', 'ref:<value>', 'environment:<value>', 'job_workflow_ref:<value>', 'repository_owner_id:<value>', 'repository_id:<value>', 'pull_request' and a final '\*', such as 'repo:octo-org\/octo-app:ref:refs\/heads\/main'/],
   ])('refuses %p', (value, message) => {

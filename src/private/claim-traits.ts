@@ -9,6 +9,8 @@ export interface ClaimTraits {
   readonly ownerId?: string;
   /** The repository's numeric ID, where the claim names it. */
   readonly repositoryId?: string;
+  /** A repository ID that `sub` does not carry (the name form), pinned by a `repository_id` condition instead. */
+  readonly repositoryIdCondition?: string;
   readonly context?: RunContext;
   /** The most characters the claim's values known only at deployment can add to the trust policy. */
   readonly longestAtDeployment?: number;
@@ -18,7 +20,7 @@ export interface ClaimTraits {
  * The kind of workflow run a `context` claim admits.
  */
 export interface RunContext {
-  readonly kind: 'branch' | 'tag' | 'environment' | 'pullRequest' | 'any';
-  /** The branch, tag or environment name (a pattern where it has wildcards). */
+  readonly kind: 'branch' | 'tag' | 'environment' | 'pullRequest' | 'mergeQueue' | 'any';
+  /** The branch, tag or environment name, or a merge queue's base branch (a pattern where it has wildcards). */
   readonly name?: string;
 }

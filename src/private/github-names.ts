@@ -65,6 +65,27 @@ export function validateRepositoryName(name: string): void {
   }
 }
 
+/**
+ * A login as in the `actor` claim: a user (1-39 letters, digits or hyphens, a managed user with
+ * `_` and the enterprise's short code) or an app's bot (`dependabot[bot]`), known at synth time.
+ */
+export function validateActor(login: string): void {
+  if (Token.isUnresolved(login)) {
+    throw new Error(
+      `The actor '${login}' must be known at synth time: logins are compared without regard to case, which IAM cannot ` +
+      'do for a value escaped at deployment. Give the login as a literal string, or pin the account by its ID with ' +
+      `GitHubClaimCondition.${apiName('actorId()')}.`,
+    );
+  }
+  rejectWildcard('actor', login);
+  if (!/^[A-Za-z0-9-]{1,39}(?:_[A-Za-z0-9]{1,20})?(?:\[bot\])?$/.test(login)) {
+    throw new NoTokenMatchesError(
+      `Invalid GitHub actor '${login}': an actor is a login, 1-39 letters, digits or hyphens (a managed user adds '_' and the ` +
+      "enterprise's short code), or an app's bot account such as 'dependabot[bot]'.",
+    );
+  }
+}
+
 export function validateNumericId(what: string, id: string): void {
   rejectWildcard(what, id);
   if (Token.isUnresolved(id)) return validateLiteralParts(`GitHub ${what}`, id, /[^0-9]/);

@@ -2,10 +2,21 @@ import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { apiName } from './api-names';
 import { hasDeployTimeValue, likePattern } from './iam-strings';
+import type { GitHubClaimCondition } from '../claim-condition';
 import type { IGitHubOidcProvider } from '../provider';
 import type { GitHubSubject } from '../subject';
 
 type Operator = 'StringEquals' | 'StringLike';
+
+/** Conditions as a policy statement holds them: operator, then key, then a value or a list. */
+type Conditions = { [operator: string]: { [key: string]: string | string[] } };
+
+/** Subjects matched under one operator and held to the same claim conditions: one statement. */
+interface Group {
+  readonly operator: Operator;
+  readonly conditions: GitHubClaimCondition[];
+  statement?: iam.PolicyStatement;
+}
 
 /** Room the size bound leaves per statement, for anything the rendered document adds (such as a Sid). */
 const SIZE_SLACK_PER_STATEMENT = 64;
@@ -33,10 +44,34 @@ export function subjectConditionValue(subject: GitHubSubject): string {
 }
 
 /**
+ * The conditions on claims besides `sub` and `aud`, as a statement holds them. Negated conditions on
+ * one claim share a list (the claim must differ from each value), and each requires its claim
+ * (`Null: false`), for a negated operator holds when the key is missing. Logins are compared
+ * without regard to case; a pattern, a `$` or a deploy-time value goes under `StringLike`, escaped.
+ */
+export function claimConditions(prefix: string, conditions: GitHubClaimCondition[]): Conditions {
+  const result: Conditions = {};
+  const add = (operator: string, key: string, value: string) => {
+    const block = result[operator] ?? (result[operator] = {});
+    const before = block[key];
+    block[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value].sort();
+  };
+  for (const condition of conditions) {
+    const key = `${prefix}:${condition.claim}`;
+    const like = condition.isPattern || condition.value.includes('$') || hasDeployTimeValue(condition.value);
+    const operator = condition._ignoresCase ? 'StringEqualsIgnoreCase' : like ? 'StringLike' : 'StringEquals';
+    add(condition.negated ? operator.replace('String', 'StringNot') : operator, key, like ? likePattern(condition.value, condition.isPattern) : condition.value);
+    if (condition.negated) (result.Null ?? (result.Null = {}))[key] = 'false';
+  }
+  return result;
+}
+
+/**
  * The federated principal of a GitHub Actions role, which writes the role's trust policy.
  *
  * Conditions in one statement are ANDed, so exact subjects (`StringEquals`) and
- * patterns (`StringLike`) go in separate statements; each statement pins `aud`.
+ * patterns (`StringLike`) go in separate statements, and so do subjects held to different
+ * claim conditions; each statement pins `aud`.
  * A subject added after the role was created updates its statement's condition, so it
  * still lands in the template, sorted and without duplicates — until the template is
  * synthesized (aws-cdk-lib then freezes the statements), after which adding one is refused
@@ -44,9 +79,9 @@ export function subjectConditionValue(subject: GitHubSubject): string {
  */
 export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements iam.IAssumeRolePrincipal {
   private readonly trusted: GitHubSubject[] = [];
-  /** Each subject's operator, worked out once. */
-  private readonly operators = new Map<GitHubSubject, Operator>();
-  private readonly statements = new Map<Operator, iam.PolicyStatement>();
+  /** Each subject's group key, worked out once. */
+  private readonly groupKeys = new Map<GitHubSubject, string>();
+  private readonly groups = new Map<string, Group>();
   private document?: iam.PolicyDocument;
 
   public constructor(private readonly provider: IGitHubOidcProvider, private readonly audience: string) {
@@ -57,9 +92,10 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    * Adds a subject; returns false when it was already trusted.
    */
   public addSubject(subject: GitHubSubject): boolean {
-    if (this.trusted.some(s => s.value === subject.value && s.isPattern === subject.isPattern)) return false;
+    const trustKey = subject._trustKey;
+    if (this.trusted.some(s => s._trustKey === trustKey)) return false;
     // aws-cdk-lib freezes a statement when it renders the policy.
-    if ([...this.statements.values()].some(statement => statement.frozen)) {
+    if ([...this.groups.values()].some(group => group.statement?.frozen)) {
       throw new Error(
         `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +
         `reach the template. Add every subject before the app is synthesized (before app.synth() or Template.${apiName('fromStack()')}).`,
@@ -67,10 +103,15 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     }
     this.trusted.push(subject);
     const operator = subjectOperator(subject);
-    this.operators.set(subject, operator);
-    const statement = this.statements.get(operator);
-    if (statement) statement.addCondition(operator, { [this.provider.issuer.subjectConditionKey]: this.subjectValues(operator) });
-    else this.addMissingStatements();
+    const key = `${operator} ${subject._conditionsKey}`;
+    this.groupKeys.set(subject, key);
+    const group = this.groups.get(key);
+    if (group === undefined) {
+      this.groups.set(key, { operator, conditions: subject.conditions });
+      this.addMissingStatements();
+    } else if (group.statement) {
+      group.statement.addCondition(operator, { [this.provider.issuer.subjectConditionKey]: this.subjectValues(key) });
+    }
     return true;
   }
 
@@ -85,7 +126,7 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    * How many statements the principal writes into the role's trust policy.
    */
   public get statementCount(): number {
-    return this.statements.size;
+    return this.groups.size;
   }
 
   /**
@@ -99,10 +140,12 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     if (Token.isUnresolved(this.audience) || Token.isUnresolved(issuer.hostAndPath) || this.trusted.some(s => hasDeployTimeValue(s.value))) {
       return undefined;
     }
-    let size = skeletonSize(issuer.hostAndPath, issuer.audienceConditionKey, issuer.subjectConditionKey, this.audience, [...this.statements.keys()]);
-    for (const operator of this.statements.keys()) {
+    if (this.trusted.some(s => s.conditions.some(condition => hasDeployTimeValue(condition.value)))) return undefined;
+    let size = DOCUMENT_SIZE;
+    for (const [key, group] of this.groups) {
+      size += skeletonSize(issuer.hostAndPath, this.audience, group, this.statementConditions(group, []));
       // Written as a list even for one value: two characters more than the string IAM gets.
-      const values = this.trusted.filter(s => this.operators.get(s) === operator).map(subjectConditionValue);
+      const values = this.trusted.filter(s => this.groupKeys.get(s) === key).map(subjectConditionValue);
       size += Buffer.byteLength(JSON.stringify(values), 'utf8');
     }
     return size;
@@ -113,60 +156,64 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     this.addMissingStatements();
   }
 
+  /**
+   * Adds a statement for each group that has none yet: on first rendering, subjects without
+   * claim conditions first, exact before patterns, then the others by their conditions.
+   */
   private addMissingStatements(): void {
     if (!this.document) return;
-    for (const operator of ['StringEquals', 'StringLike'] as Operator[]) {
-      if (!this.statements.has(operator) && this.trusted.some(s => this.operators.get(s) === operator)) {
-        const statement = this.statement(operator);
-        this.statements.set(operator, statement);
-        this.document.addStatements(statement);
-      }
+    const missing = [...this.groups.entries()].filter(([, group]) => group.statement === undefined).sort(([a], [b]) => byGroup(a, b));
+    for (const [key, group] of missing) {
+      group.statement = new iam.PolicyStatement({
+        actions: [this.assumeRoleAction],
+        principals: [this],
+        conditions: this.statementConditions(group, this.subjectValues(key)),
+      });
+      this.document.addStatements(group.statement);
     }
   }
 
-  /** The condition values of the subjects under an operator: sorted, as they appear in the template. */
-  private subjectValues(operator: Operator): string | string[] {
-    const values = this.trusted.filter(s => this.operators.get(s) === operator).sort(bySubject).map(subjectConditionValue);
+  /** The condition values of the subjects of a group: sorted, as they appear in the template. */
+  private subjectValues(key: string): string | string[] {
+    const values = this.trusted.filter(s => this.groupKeys.get(s) === key).sort(bySubject).map(subjectConditionValue);
     return values.length === 1 ? values[0] : values;
   }
 
-  private statement(operator: Operator): iam.PolicyStatement {
+  private statementConditions(group: Group, subjects: string | string[]): Conditions {
     const issuer = this.provider.issuer;
-    const conditions: { [operator: string]: { [key: string]: unknown } } = {
-      StringEquals: { [issuer.audienceConditionKey]: this.audience },
-    };
-    conditions[operator] = { ...conditions[operator], [issuer.subjectConditionKey]: this.subjectValues(operator) };
-    return new iam.PolicyStatement({
-      actions: [this.assumeRoleAction],
-      principals: [this],
-      conditions,
-    });
+    const conditions: Conditions = claimConditions(issuer.hostAndPath, group.conditions);
+    conditions.StringEquals = { [issuer.audienceConditionKey]: this.audience, ...conditions.StringEquals };
+    conditions[group.operator] = { ...conditions[group.operator], [issuer.subjectConditionKey]: subjects };
+    return conditions;
   }
 }
 
+/** Exact subjects without claim conditions first, then patterns, then the groups with conditions. */
+function byGroup(a: string, b: string): number {
+  const rank = (key: string) => (key.endsWith(' []') ? 0 : 2) + (key.startsWith('StringLike') ? 1 : 0);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 const SKELETON_SIZES = new Map<string, number>();
+/** The document around the statements. */
+const DOCUMENT_SIZE = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
 
 /**
- * The size of the policy's statements without their subject lists (each written `[]`), with the
- * longest provider ARN (partition `aws-us-gov`, a 12-digit account) and room to spare; the same
- * for every role of an issuer and audience, so worked out once.
+ * The size of a group's statement without its subject list, with the longest provider ARN
+ * (partition `aws-us-gov`, a 12-digit account) and room to spare; the same for every role of an issuer, audience and group, so worked out once.
  */
-function skeletonSize(hostAndPath: string, audienceKey: string, subjectKey: string, audience: string, operators: Operator[]): number {
-  const cacheKey = JSON.stringify([hostAndPath, audienceKey, subjectKey, audience, operators]);
+function skeletonSize(hostAndPath: string, audience: string, group: Group, conditions: Conditions): number {
+  const cacheKey = JSON.stringify([hostAndPath, audience, group.operator, conditions]);
   let size = SKELETON_SIZES.get(cacheKey);
   if (size === undefined) {
-    const statements = operators.map(operator => {
-      const conditions: { [operator: string]: { [key: string]: unknown } } = { StringEquals: { [audienceKey]: audience } };
-      conditions[operator] = { ...conditions[operator], [subjectKey]: [] };
-      return {
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: conditions,
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${hostAndPath}` },
-      };
-    });
-    const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
-    size = Buffer.byteLength(text, 'utf8') - 2 * operators.length + SIZE_SLACK_PER_STATEMENT * operators.length;
+    const statement = {
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: conditions,
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${hostAndPath}` },
+    };
+    // Its subject list is written `[]`; one more character for the comma between statements.
+    size = Buffer.byteLength(JSON.stringify(statement), 'utf8') - 2 + 1 + SIZE_SLACK_PER_STATEMENT;
     SKELETON_SIZES.set(cacheKey, size);
   }
   return size;

@@ -153,10 +153,18 @@ function trustJob(refs: string[], runsOn: string | undefined): unknown {
 }
 
 /**
- * When the job that assumes the role runs: after the ref check, and for pull requests only
- * from the repository itself (a fork's pull request gets no OIDC token).
+ * When the job that assumes the role runs: after the ref check, for pull requests only
+ * from the repository itself (a fork's pull request gets no OIDC token), and only for the
+ * actor the role requires.
  */
 function jobCondition(plan: RunPlan): { [key: string]: unknown } {
+  const condition = refCondition(plan);
+  if (plan.actorCondition === undefined) return condition;
+  const before = condition.if as string | undefined;
+  return { ...condition, if: before === undefined ? plan.actorCondition : `(${before}) && ${plan.actorCondition}` };
+}
+
+function refCondition(plan: RunPlan): { [key: string]: unknown } {
   const trusted = `needs.${TRUST_JOB}.outputs.trusted == 'true'`;
   if (plan.trustedRefs && plan.pullRequests) {
     return {

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { matchesLike } from './iam-strings';
+import { hasDeployTimeValue, matchesLike } from './iam-strings';
+import type { GitHubClaimCondition } from '../claim-condition';
 import type { GitHubRepository, GitHubSubject } from '../subject';
 
 /**
@@ -22,15 +23,19 @@ export interface RunPlan {
   readonly trustedRefs?: string[];
   /** Whether pull requests start runs (which must come from the repository, not a fork). */
   readonly pullRequests: boolean;
+  /** What the run's actor must be, as a GitHub expression; none when every actor is admitted. */
+  readonly actorCondition?: string;
 }
 
 /** What one trusted subject asks of a run, for the workflow to meet. */
 interface Requirement {
-  readonly kind: 'any' | 'ref' | 'environment' | 'pullRequest';
+  readonly kind: 'any' | 'ref' | 'environment' | 'pullRequest' | 'mergeQueue';
   /** The full ref (an IAM pattern) the run must be on. */
   readonly ref?: string;
   /** The environment (an IAM pattern) the job must use. */
   readonly environment?: string;
+  /** The base branch (an IAM pattern) of a merge queue. */
+  readonly base?: string;
 }
 
 export function planRuns(
@@ -46,7 +51,8 @@ export function planRuns(
       'Write this workflow by hand, or rename the branch, tag or environment.',
     );
   }
-  const requirements = subjects.map(requirementOf).filter((r): r is Requirement => r !== undefined);
+  const renderable = subjects.filter(subject => requirementOf(subject) !== undefined);
+  const requirements = renderable.map(requirementOf) as Requirement[];
   if (requirements.length === 0) {
     throw new Error(
       `No trigger can start a run that the role admits for ${repositoryName(subjects, repository)}: its subjects name no branch, ` +
@@ -54,9 +60,10 @@ export function planRuns(
       'a rendered workflow does not call. Trust such a subject, or write the workflow by hand.',
     );
   }
+  const actorCondition = actorConditionOf(renderable);
   if (requirements.some(r => r.kind === 'any')) {
     if (environment !== undefined) assertEnvironmentName(environment);
-    return { on: { push: {}, pull_request: {}, workflow_dispatch: {} }, environment, pullRequests: true };
+    return { on: { push: {}, pull_request: {}, workflow_dispatch: {} }, environment, pullRequests: true, actorCondition };
   }
 
   const jobEnvironment = environmentOf(requirements, environment);
@@ -68,20 +75,50 @@ export function planRuns(
       environment: jobEnvironment,
       trustedRefs: refs,
       pullRequests: false,
+      actorCondition,
     };
   }
 
   const refs = unique(requirements.filter(r => r.kind === 'ref').map(r => r.ref!));
+  const queues = requirements.filter(r => r.kind === 'mergeQueue');
   const pullRequests = requirements.some(r => r.kind === 'pullRequest');
+  const trustedRefs = unique([...refs, ...queues.map(r => r.ref!)]);
   return {
     on: {
       ...pushFilters(refs),
       ...(pullRequests ? { pull_request: {} } : {}),
+      ...(queues.length > 0 ? { merge_group: { types: ['checks_requested'] } } : {}),
       ...(refs.length > 0 ? { workflow_dispatch: {} } : {}),
     },
-    trustedRefs: refs.length > 0 ? refs : undefined,
+    trustedRefs: trustedRefs.length > 0 ? trustedRefs : undefined,
     pullRequests,
+    actorCondition,
   };
+}
+
+/**
+ * The condition on the run's actor that every subject the workflow serves shares, as a GitHub
+ * expression (whose `==` ignores case, as the role compares logins); a workflow cannot tell which
+ * subject a run will match, so subjects that differ in it are refused.
+ */
+function actorConditionOf(subjects: GitHubSubject[]): string | undefined {
+  const actorKey = (subject: GitHubSubject) => JSON.stringify(actorConditions(subject).map(String).sort());
+  const keys = unique(subjects.map(actorKey));
+  if (keys.length > 1) {
+    throw new Error(
+      `The subjects the workflow serves differ in the actor they require (${subjects.map(String).join('; ')}), and a rendered ` +
+      "workflow cannot tell which one a run will match. Render the workflow for a role whose subjects agree, or write it by hand.",
+    );
+  }
+  const parts = actorConditions(subjects[0]).map(condition => {
+    const context = condition.claim === 'actor' ? 'github.actor' : 'github.actor_id';
+    return `${context} ${condition.negated ? '!=' : '=='} '${condition.value}'`;
+  });
+  return parts.length > 0 ? parts.join(' && ') : undefined;
+}
+
+function actorConditions(subject: GitHubSubject) {
+  return subject.conditions.filter(condition => condition.claim === 'actor' || condition.claim === 'actor_id');
 }
 
 /**
@@ -91,12 +128,20 @@ export function planRuns(
  */
 function requirementOf(subject: GitHubSubject): Requirement | undefined {
   if (subject.claims.length === 0 || subject.claims.some(claim => claim.key === 'job_workflow_ref')) return undefined;
-  const ref = subject.claims.find(claim => claim.key === 'ref')?.text.slice('ref:'.length);
+  // A reusable workflow is not what a rendered workflow runs; a ref, environment or actor known only at deployment cannot be filtered on.
+  const unmeetable = (condition: GitHubClaimCondition) => condition.claim === 'job_workflow_ref'
+    || (['ref', 'environment', 'actor_id'].includes(condition.claim) && hasDeployTimeValue(condition.value));
+  if (subject.conditions.some(unmeetable)) return undefined;
+  const ref = subject.claims.find(claim => claim.key === 'ref')?.text.slice('ref:'.length)
+    ?? subject.conditions.find(condition => condition.claim === 'ref')?.value;
+  const environment = subject.conditions.find(condition => condition.claim === 'environment')?.value;
   const context = subject._runContext;
   if ((ref !== undefined && Token.isUnresolved(ref)) || (context?.name !== undefined && Token.isUnresolved(context.name))) return undefined;
+  if (environment !== undefined) return { kind: 'environment', environment, ref };
   if (context === undefined) return ref === undefined ? { kind: 'any' } : refRequirement(ref);
   switch (context.kind) {
-    case 'any': return { kind: 'any' };
+    case 'any': return ref === undefined ? { kind: 'any' } : refRequirement(ref);
+    case 'mergeQueue': return { kind: 'mergeQueue', ref: `refs/heads/gh-readonly-queue/${context.name}/pr-*`, base: context.name };
     case 'branch': return { kind: 'ref', ref: `refs/heads/${context.name}` };
     case 'tag': return { kind: 'ref', ref: `refs/tags/${context.name}` };
     case 'environment': return { kind: 'environment', environment: context.name, ref };
