@@ -2,6 +2,8 @@ import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-li
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { GitHubClaimCondition } from './claim-condition';
+import { GitHubIssuer } from './issuer';
 import { apiName } from './private/api-names';
 import { everyContextUnions } from './private/breadth';
 import { DEFAULT_AUDIENCE } from './private/defaults';
@@ -9,8 +11,6 @@ import { hiddenCharacter } from './private/iam-strings';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
 import { renderWorkflowDocument, WorkflowSpec } from './private/workflow-document';
-import { GitHubClaimCondition } from './claim-condition';
-import { GitHubIssuer } from './issuer';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
 import { GitHubSubject } from './subject';
 import { GitHubWorkflowOptions } from './workflow';

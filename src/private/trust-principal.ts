@@ -181,9 +181,10 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
 
   private statementConditions(group: Group, subjects: string | string[]): Conditions {
     const issuer = this.provider.issuer;
-    const conditions: Conditions = claimConditions(issuer.hostAndPath, group.conditions);
-    conditions.StringEquals = { [issuer.audienceConditionKey]: this.audience, ...conditions.StringEquals };
+    const claims = claimConditions(issuer.hostAndPath, group.conditions);
+    const conditions: Conditions = { StringEquals: { [issuer.audienceConditionKey]: this.audience } };
     conditions[group.operator] = { ...conditions[group.operator], [issuer.subjectConditionKey]: subjects };
+    for (const [operator, keys] of Object.entries(claims)) conditions[operator] = { ...conditions[operator], ...keys };
     return conditions;
   }
 }

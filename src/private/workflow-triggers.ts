@@ -87,7 +87,7 @@ export function planRuns(
     on: {
       ...pushFilters(refs),
       ...(pullRequests ? { pull_request: {} } : {}),
-      ...(queues.length > 0 ? { merge_group: { types: ['checks_requested'] } } : {}),
+      ...(queues.length > 0 ? { merge_group: { types: ['checks_requested'], branches: unique(queues.map(r => toGitHubFilter(r.base!))) } } : {}),
       ...(refs.length > 0 ? { workflow_dispatch: {} } : {}),
     },
     trustedRefs: trustedRefs.length > 0 ? trustedRefs : undefined,
@@ -107,7 +107,7 @@ function actorConditionOf(subjects: GitHubSubject[]): string | undefined {
   if (keys.length > 1) {
     throw new Error(
       `The subjects the workflow serves differ in the actor they require (${subjects.map(String).join('; ')}), and a rendered ` +
-      "workflow cannot tell which one a run will match. Render the workflow for a role whose subjects agree, or write it by hand.",
+      'workflow cannot tell which one a run will match. Render the workflow for a role whose subjects agree, or write it by hand.',
     );
   }
   const parts = actorConditions(subjects[0]).map(condition => {
