@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { EcrPushRole, GitHubActionsRole, GitHubClaim, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject } from '../src';
+import {
+  EcrPushRole, GitHubActionsRole, GitHubClaim, GitHubClaimCondition, GitHubIssuer, GitHubOidcProvider, GitHubRepository, GitHubSubject,
+} from '../src';
 import { keepWorkflow, newStack, synth } from './util';
 
 // The reference templates and workflows for the binding suites: test/python/test_bindings.py,
@@ -65,6 +67,23 @@ const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
       provider,
       subjects: [app.tag('v*'), app.environment(new CfnParameter(stack, 'Environment').valueAsString)],
       repositories: [images],
+    });
+  },
+  'claim-conditions': stack => {
+    const provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+    const app = GitHubRepository.of('octo-org', 'octo-app', { repositoryId: '89012345' });
+    return new GitHubActionsRole(stack, 'Deploy', {
+      provider,
+      subjects: [
+        app.branch('main'),
+        app.mergeQueue('main'),
+        app.environment('production').withConditions(
+          GitHubClaimCondition.ref('refs/heads/main'),
+          GitHubClaimCondition.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main'),
+        ),
+      ],
+      claimConditions: [GitHubClaimCondition.notActor('dependabot[bot]')],
+      roleName: 'octo-app-deploy',
     });
   },
 };

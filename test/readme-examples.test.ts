@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { GitHubTrustChecks } from '../src';
-import { keepWorkflow } from './util';
+import { GitHubActionsRole, GitHubClaimCondition, GitHubOidcProvider, GitHubRepository, GitHubTrustChecks } from '../src';
+import { keepWorkflow, newStack, synth, trustPolicy } from './util';
 import { runCli } from '../src/cli';
 
 // The README's example output is what the commands print today, and its workflow passes actionlint.
@@ -49,4 +49,22 @@ test('the README\'s scheduled audit workflow goes to actionlint', () => {
   const workflow = blockAfter('with findings sent to code scanning', 'yaml');
   expect(workflow).toMatch(/^name: Audit GitHub trust\n/);
   keepWorkflow(workflow);
+});
+
+test("the README shows the conditions a role's claim conditions write", () => {
+  const stack = newStack();
+  const app = GitHubRepository.of('octo-org', 'octo-app');
+  new GitHubActionsRole(stack, 'Production', {
+    provider: GitHubOidcProvider.fromAccount(stack, 'GitHub'),
+    subjects: [
+      app.environment('production').withConditions(
+        GitHubClaimCondition.ref('refs/heads/main'),
+        GitHubClaimCondition.jobWorkflowRef('octo-org/shared/.github/workflows/deploy.yml@refs/heads/main'),
+      ),
+    ],
+    claimConditions: [GitHubClaimCondition.notActor('dependabot[bot]')],
+  });
+  const statements = trustPolicy(synth(stack)).Statement;
+  expect(statements).toHaveLength(1);
+  expect(JSON.stringify(statements[0].Condition, null, 2)).toBe(blockAfter("writes this statement's conditions", 'json'));
 });

@@ -56,7 +56,8 @@ export function claimConditions(prefix: string, conditions: GitHubClaimCondition
     const before = block[key];
     block[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value].sort();
   };
-  for (const condition of conditions) {
+  const byClaim = [...conditions].sort((a, b) => a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0);
+  for (const condition of byClaim) {
     const key = `${prefix}:${condition.claim}`;
     const like = condition.isPattern || condition.value.includes('$') || hasDeployTimeValue(condition.value);
     const operator = condition._ignoresCase ? 'StringEqualsIgnoreCase' : like ? 'StringLike' : 'StringEquals';

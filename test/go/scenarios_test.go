@@ -88,4 +88,23 @@ var scenarios = []scenario{
 			Repositories: &[]awsecr.IRepository{images},
 		})
 	}},
+	{"claim-conditions", func(stack awscdk.Stack) oidc.GitHubActionsRole {
+		provider := oidc.GitHubOidcProvider_FromAccount(stack, jsii.String("GitHub"), nil)
+		app := oidc.GitHubRepository_Of(jsii.String("octo-org"), jsii.String("octo-app"), &oidc.GitHubRepositoryOptions{
+			RepositoryId: jsii.String("89012345"),
+		})
+		return oidc.NewGitHubActionsRole(stack, jsii.String("Deploy"), &oidc.GitHubActionsRoleProps{
+			Provider: provider,
+			Subjects: &[]oidc.GitHubSubject{
+				app.Branch(jsii.String("main")),
+				app.MergeQueue(jsii.String("main")),
+				app.Environment(jsii.String("production")).WithConditions(
+					oidc.GitHubClaimCondition_Ref(jsii.String("refs/heads/main")),
+					oidc.GitHubClaimCondition_JobWorkflowRef(jsii.String("octo-org/shared/.github/workflows/deploy.yml@refs/heads/main")),
+				),
+			},
+			ClaimConditions: &[]oidc.GitHubClaimCondition{oidc.GitHubClaimCondition_NotActor(jsii.String("dependabot[bot]"))},
+			RoleName:        jsii.String("octo-app-deploy"),
+		})
+	}},
 }

@@ -38,3 +38,12 @@ def run_app(python, name):
         [str(python), str(APPS / f"{name}.py")], check=True, capture_output=True, text=True, cwd=ROOT
     )
     return json.loads(result.stdout)
+
+
+def simulate(policy, requests):
+    """The pinned IAM simulator's decisions (test/oracle.ts) on a trust policy for web-identity requests."""
+    result = subprocess.run(
+        ["npx", "ts-node", "--transpile-only", "-P", "tsconfig.dev.json", "test/oracle-cli.ts"],
+        input=json.dumps({"policy": policy, "requests": requests}), check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    return json.loads(result.stdout)

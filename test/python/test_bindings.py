@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_app
+from conftest import ROOT, run_app, simulate
 
 REFERENCE_DIR = ROOT / "test-reports" / "cross-language"
-SCENARIOS = ["provider-and-role", "enterprise-import", "reusable-workflow", "ecr-push", "deploy-time-values"]
+SCENARIOS = ["provider-and-role", "enterprise-import", "reusable-workflow", "ecr-push", "deploy-time-values", "claim-conditions"]
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,46 @@ def test_never_matches_from_python_with_the_audit_options(wheel_python):
     assert [(f["rule"], f["severity"], f["correction"]) for f in found] == [("never-matches", "HIGH", None)]
     assert "the audience 'https://github.com/octo-org' is not a client ID" in found[0]["message"]
     assert "sends its sub in the immutable form ('repo:octo-org@1234567/octo-app@89012345')" in found[0]["message"]
+
+
+def deployed_in_aws(value):
+    """A value as CloudFormation deploys it in the aws partition (the role's provider ARN is a Fn::Join)."""
+    if isinstance(value, list):
+        return [deployed_in_aws(item) for item in value]
+    if isinstance(value, dict):
+        if value == {"Ref": "AWS::Partition"}:
+            return "aws"
+        if list(value) == ["Fn::Join"]:
+            separator, parts = value["Fn::Join"]
+            return separator.join(deployed_in_aws(parts))
+        return {key: deployed_in_aws(item) for key, item in value.items()}
+    return value
+
+
+def test_claim_conditions_from_python_are_judged_by_the_simulator(templates):
+    role = only_resource(templates["claim-conditions"], "AWS::IAM::Role")
+    policy = deployed_in_aws(role["Properties"]["AssumeRolePolicyDocument"])
+    issuer = "token.actions.githubusercontent.com"
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    shared = "octo-org/shared/.github/workflows/deploy.yml"
+    production = {"sub": "repo:octo-org/octo-app:environment:production", "ref": "refs/heads/main",
+                  "job_workflow_ref": f"{shared}@refs/heads/main", "actor": "octocat", "repository_id": "89012345"}
+    main = {"sub": "repo:octo-org/octo-app:ref:refs/heads/main", "actor": "octocat", "repository_id": "89012345"}
+    queue = {**main, "sub": f"repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-7-{sha}"}
+    cases = [
+        (main, True),
+        ({**main, "repository_id": "99999999"}, False),  # the name, taken by another repository
+        ({**main, "actor": "Dependabot[bot]"}, False),
+        ({key: v for key, v in main.items() if key != "actor"}, False),  # a negated condition requires its claim
+        (production, True),
+        ({**production, "ref": "refs/heads/feature"}, False),
+        ({**production, "job_workflow_ref": f"{shared}@refs/heads/feature"}, False),
+        ({**production, "job_workflow_ref": "octo-org/octo-app/.github/workflows/deploy.yml@refs/heads/main"}, False),
+        (queue, True),
+        ({**queue, "sub": queue["sub"].replace("/main/", "/develop/")}, False),
+    ]
+    requests = [{"issuer": issuer, "contextVariables": {
+        **{f"{issuer}:{claim}": value for claim, value in claims.items()}, f"{issuer}:aud": "sts.amazonaws.com"}}
+        for claims, _ in cases]
+    decisions = simulate(policy, requests)
+    assert [d == "Allowed" for d in decisions] == [allowed for _, allowed in cases], decisions

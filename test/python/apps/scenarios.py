@@ -13,6 +13,7 @@ from cdk_github_actions_oidc import (
     EcrPushRole,
     GitHubActionsRole,
     GitHubClaim,
+    GitHubClaimCondition,
     GitHubIssuer,
     GitHubOidcProvider,
     GitHubRepository,
@@ -90,12 +91,33 @@ def deploy_time_values(stack):
     )
 
 
+def claim_conditions(stack):
+    provider = GitHubOidcProvider.from_account(stack, "GitHub")
+    app = GitHubRepository.of("octo-org", "octo-app", repository_id="89012345")
+    return GitHubActionsRole(
+        stack,
+        "Deploy",
+        provider=provider,
+        subjects=[
+            app.branch("main"),
+            app.merge_queue("main"),
+            app.environment("production").with_conditions(
+                GitHubClaimCondition.ref("refs/heads/main"),
+                GitHubClaimCondition.job_workflow_ref("octo-org/shared/.github/workflows/deploy.yml@refs/heads/main"),
+            ),
+        ],
+        claim_conditions=[GitHubClaimCondition.not_actor("dependabot[bot]")],
+        role_name="octo-app-deploy",
+    )
+
+
 SCENARIOS = {
     "provider-and-role": provider_and_role,
     "enterprise-import": enterprise_import,
     "reusable-workflow": reusable_workflow,
     "ecr-push": ecr_push,
     "deploy-time-values": deploy_time_values,
+    "claim-conditions": claim_conditions,
 }
 
 

@@ -3,6 +3,7 @@ package io.github.oidcconstructs.githubactionsoidc.bindingtest;
 import io.github.oidcconstructs.githubactionsoidc.EcrPushRole;
 import io.github.oidcconstructs.githubactionsoidc.GitHubActionsRole;
 import io.github.oidcconstructs.githubactionsoidc.GitHubClaim;
+import io.github.oidcconstructs.githubactionsoidc.GitHubClaimCondition;
 import io.github.oidcconstructs.githubactionsoidc.GitHubIssuer;
 import io.github.oidcconstructs.githubactionsoidc.GitHubOidcProvider;
 import io.github.oidcconstructs.githubactionsoidc.GitHubOidcProviderImportOptions;
@@ -45,6 +46,24 @@ final class Scenarios {
     ALL.put("reusable-workflow", Scenarios::reusableWorkflow);
     ALL.put("ecr-push", Scenarios::ecrPush);
     ALL.put("deploy-time-values", Scenarios::deployTimeValues);
+    ALL.put("claim-conditions", Scenarios::claimConditions);
+  }
+
+  static GitHubActionsRole claimConditions(Stack stack) {
+    IGitHubOidcProvider provider = GitHubOidcProvider.fromAccount(stack, "GitHub");
+    GitHubRepository app = GitHubRepository.of("octo-org", "octo-app",
+        GitHubRepositoryOptions.builder().repositoryId("89012345").build());
+    return GitHubActionsRole.Builder.create(stack, "Deploy")
+        .provider(provider)
+        .subjects(List.of(
+            app.branch("main"),
+            app.mergeQueue("main"),
+            app.environment("production").withConditions(
+                GitHubClaimCondition.ref("refs/heads/main"),
+                GitHubClaimCondition.jobWorkflowRef("octo-org/shared/.github/workflows/deploy.yml@refs/heads/main"))))
+        .claimConditions(List.of(GitHubClaimCondition.notActor("dependabot[bot]")))
+        .roleName("octo-app-deploy")
+        .build();
   }
 
   static GitHubActionsRole providerAndRole(Stack stack) {
