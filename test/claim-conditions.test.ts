@@ -323,7 +323,7 @@ describe('the analysis reads the conditions the role writes', () => {
   ]);
 
   test('the audit finds nothing to report', () => {
-    expect(TrustPolicy.fromJson(JSON.stringify(policy())).audit().map(f => f.rule.id)).toEqual([]);
+    expect(TrustPolicy.fromJson(JSON.stringify(policy())).audit().map(f => f.rule)).toEqual([]);
   });
 
   test('explain says which claim refused a token, as the simulator decides', () => {
