@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { parse } from 'yaml';
-import { admits } from './oracle';
+import { admits, GITHUB_ISSUER, simulateWebIdentity } from './oracle';
 import { ACCOUNT, keepWorkflow, keepYamlTemplate } from './util';
 import { runCli } from '../src/cli';
 
@@ -93,6 +93,30 @@ describe('cdk-github-actions-oidc command line', () => {
     expect(workflow.jobs.deploy.environment).toBe('prod');
   });
 
+  test('a merge queue and an actor kept out: the role admits the queue, refuses the actor, and the workflow agrees', () => {
+    const run = cli(['--repo', 'octo-org/octo-app', '--merge-queue', 'main', '--branch', 'main', '--not-actor', 'dependabot[bot]', '--region', 'eu-west-1']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { template, workflow } = outputs(run);
+    const policy = deployedTrustPolicy(template);
+    const queue = 'repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-4-0123456789abcdef0123456789abcdef01234567';
+    const request = (sub: string, actor?: string) => ({
+      issuer: GITHUB_ISSUER,
+      contextVariables: {
+        [`${GITHUB_ISSUER}:sub`]: sub, [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com', ...(actor ? { [`${GITHUB_ISSUER}:actor`]: actor } : {}),
+      },
+    });
+    expect(simulateWebIdentity(policy, request(queue, 'octocat'))).toBe('Allowed');
+    expect(simulateWebIdentity(policy, request(queue, 'dependabot[bot]'))).not.toBe('Allowed');
+    expect(simulateWebIdentity(policy, request(queue))).not.toBe('Allowed');
+    expect(simulateWebIdentity(policy, request('repo:octo-org/octo-app:ref:refs/heads/main', 'octocat'))).toBe('Allowed');
+    expect(workflow.on.merge_group).toEqual({ types: ['checks_requested'], branches: ['main'] });
+    expect(workflow.jobs.deploy.if).toBe("(needs.trust.outputs.trusted == 'true') && github.actor != 'dependabot[bot]'");
+    expect(template.Outputs.RoleTrustedSubjects.Value).toBe(
+      'repo:octo-org/octo-app:ref:refs/heads/main where actor != dependabot[bot], ' +
+      'repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-* where actor != dependabot[bot]');
+  });
+
   test('references the account\'s provider and existing ECR repositories when told to', () => {
     const run = cli(['--repo', 'octo-org/octo-app', '--branch', 'main', '--existing-provider',
       '--ecr-repository', 'octo-app', '--existing-ecr-repository'], { AWS_REGION: 'ap-southeast-2' });
@@ -114,7 +138,7 @@ describe('cdk-github-actions-oidc command line', () => {
 
   test.each([
     [['--branch', 'main', '--region', 'eu-west-1'], 2, /No --repo given/],
-    [['--repo', 'octo-org/octo-app', '--region', 'eu-west-1'], 2, /No subject given: .* --branch, --tag, --environment or --pull-request/],
+    [['--repo', 'octo-org/octo-app', '--region', 'eu-west-1'], 2, /No subject given: .* --branch, --tag, --environment, --pull-request or --merge-queue/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--bogus'], 2, /Unknown option '--bogus'/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main'], 2, /No AWS Region: pass --region/],
     [['--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'Frankfurt'], 2, /Invalid Region 'Frankfurt' \(from --region\): use a Region code such as 'eu-west-1'\./],

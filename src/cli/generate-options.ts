@@ -13,6 +13,9 @@ export interface CliOptions {
   readonly tags: string[];
   readonly environments: string[];
   readonly pullRequest: boolean;
+  readonly mergeQueues: string[];
+  /** Logins whose runs the role refuses, whatever the subject. */
+  readonly notActors: string[];
   readonly ecrRepositories: string[];
   readonly existingEcrRepository: boolean;
   readonly managedPolicies: string[];
@@ -41,6 +44,10 @@ Subjects (each is repeatable and applies to every --repo; give at least one):
   --job-environment NAME      the environment the workflow's job runs in (default: the first
                               --environment without wildcards; needed when all have them)
   --pull-request              runs triggered by pull requests
+  --merge-queue BASE          merge queue runs (merge_group) for a base branch ('main')
+
+Claim conditions (each is repeatable and applies to every subject):
+  --not-actor LOGIN           refuse runs started by this account ('dependabot[bot]')
 
 Options:
   --repo OWNER/NAME           the GitHub repository (repeatable, required); for a repository whose
@@ -84,6 +91,8 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
         'tag': { type: 'string', multiple: true },
         'environment': { type: 'string', multiple: true },
         'pull-request': { type: 'boolean' },
+        'merge-queue': { type: 'string', multiple: true },
+        'not-actor': { type: 'string', multiple: true },
         'ecr-repository': { type: 'string', multiple: true },
         'existing-ecr-repository': { type: 'boolean' },
         'managed-policy': { type: 'string', multiple: true },
@@ -110,6 +119,8 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     tags: list('tag'),
     environments: list('environment'),
     pullRequest: values['pull-request'] === true,
+    mergeQueues: list('merge-queue'),
+    notActors: list('not-actor'),
     ecrRepositories: list('ecr-repository'),
     existingEcrRepository: values['existing-ecr-repository'] === true,
     managedPolicies: list('managed-policy'),
@@ -126,9 +137,12 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
   if (options.repositories.length === 0) {
     throw new UsageError("No --repo given: name the GitHub repository whose workflows may assume the role, as in '--repo octo-org/octo-app'.");
   }
-  const subjectCount = options.branches.length + options.tags.length + options.environments.length + (options.pullRequest ? 1 : 0);
+  const subjectCount = options.branches.length + options.tags.length + options.environments.length + options.mergeQueues.length
+    + (options.pullRequest ? 1 : 0);
   if (subjectCount === 0) {
-    throw new UsageError('No subject given: say which workflow runs may assume the role with --branch, --tag, --environment or --pull-request.');
+    throw new UsageError(
+      'No subject given: say which workflow runs may assume the role with --branch, --tag, --environment, --pull-request or --merge-queue.',
+    );
   }
   if (options.existingEcrRepository && options.ecrRepositories.length === 0) {
     throw new UsageError('--existing-ecr-repository needs at least one --ecr-repository NAME to refer to.');

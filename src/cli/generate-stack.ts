@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { GitHubClaimCondition } from '../claim-condition';
 import { CliOptions } from './generate-options';
 import { EcrPushRole } from '../ecr-push-role';
 import { toYaml } from '../private/yaml';
@@ -50,6 +51,7 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
     const roleProps = {
       provider,
       subjects: subjectsOf(options),
+      claimConditions: options.notActors.map(login => GitHubClaimCondition.notActor(login)),
       roleName: options.roleName,
       description: `Assumed by GitHub Actions in ${options.repositories.join(', ')}`,
       managedPolicies: options.managedPolicies.map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(stack, `ManagedPolicy${i + 1}`, arn)),
@@ -100,6 +102,7 @@ function subjectsOf(options: CliOptions): GitHubSubject[] {
     ...options.tags.map(tag => repository.tag(tag)),
     ...options.environments.map(environment => repository.environment(environment)),
     ...(options.pullRequest ? [repository.pullRequest()] : []),
+    ...options.mergeQueues.map(base => repository.mergeQueue(base)),
   ]);
 }
 
