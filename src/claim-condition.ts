@@ -9,7 +9,7 @@ import {
   validatePullRequestRef,
   validateRefName,
 } from './private/github-names';
-import { longestEscaped } from './private/iam-strings';
+import { assertNoDynamicReference, longestEscaped } from './private/iam-strings';
 
 // The longest GitHub allows each value to be, for the trust policy's size at deployment.
 const LONGEST = { id: 20, ref: 266, environment: 255, jobWorkflowRef: 1024 };
@@ -147,6 +147,15 @@ export class GitHubClaimCondition {
   }
 
   /**
+   * Not this `sub` pattern: what a merge queue's subject leaves out (`GitHubRepository.mergeQueue()`).
+   *
+   * @internal
+   */
+  public static _notSubject(pattern: string, longestAtDeployment: number): GitHubClaimCondition {
+    return new GitHubClaimCondition('sub', pattern, true, longestAtDeployment);
+  }
+
+  /**
    * The claim's name, such as `repository_id` or `actor`; its IAM condition key is the issuer's
    * prefix and this name, such as `token.actions.githubusercontent.com:repository_id`.
    */
@@ -171,6 +180,7 @@ export class GitHubClaimCondition {
   public readonly _longestAtDeployment: number;
 
   private constructor(claim: string, value: string, negated: boolean, longestAtDeployment: number) {
+    assertNoDynamicReference(`${claim} condition`, value);
     this.claim = claim;
     this.value = value;
     this.negated = negated;

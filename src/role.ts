@@ -175,6 +175,7 @@ export class GitHubActionsRole extends iam.Role {
     const trust = new GitHubTrustPrincipal(props.provider, audience);
     const claimConditions = [...props.claimConditions ?? []];
     const subjects = props.subjects.map(subject => subject.withConditions(...claimConditions));
+    assertOneRepositoryPerId(claimConditions, subjects);
     subjects.forEach(subject => trust.addSubject(subject));
 
     super(scope, id, {
@@ -227,6 +228,7 @@ export class GitHubActionsRole extends iam.Role {
   public addSubject(subject: GitHubSubject): void {
     const before = this.trust.subjects;
     const held = subject.withConditions(...this.claimConditions);
+    assertOneRepositoryPerId(this.claimConditions, [...before, held]);
     if (this.trust.addSubject(held)) {
       this.warnIfBroad([held], before);
       this.warnIfUnconfirmed([held]);
@@ -365,6 +367,23 @@ export class GitHubActionsRole extends iam.Role {
       );
     }
     return [];
+  }
+}
+
+/**
+ * Refuses a role-wide `repository_id` condition over the subjects of several repositories: only one
+ * has that ID, so the others' subjects would admit no token.
+ */
+function assertOneRepositoryPerId(claimConditions: GitHubClaimCondition[], subjects: GitHubSubject[]): void {
+  const pin = claimConditions.find(condition => condition.claim === 'repository_id');
+  if (pin === undefined) return;
+  const repositories = [...new Set(subjects.map(subject => subject.claims.filter(claim => claim._traits.pinsRepository).map(claim => claim.text).join(':')))];
+  if (repositories.length > 1) {
+    throw new Error(
+      `The role's claim condition '${pin}' applies to every subject, and they name several repositories (${repositories.join(', ')}): ` +
+      "only one has that ID, so the others' tokens would be refused. Give the ID with its repository instead: the option " +
+      `${apiName('repositoryId')} of GitHubRepository.of().`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { GitHubClaimCondition } from './claim-condition';
 import { apiName } from './private/api-names';
+import { narrowsRuns } from './private/breadth';
 import { combineConditions } from './private/claim-condition-checks';
 import { ClaimTraits, RunContext } from './private/claim-traits';
 import {
@@ -196,7 +197,8 @@ export class GitHubRepository {
    *
    * GitHub runs `merge_group` workflows on a temporary branch
    * `gh-readonly-queue/BASE/pr-NUMBER-SHA`; this admits those of one base branch's queue and
-   * no other branch, and a rendered workflow gets the `merge_group` trigger for it.
+   * no other branch (a condition on `sub` refuses refs with a `/` after `pr-`: the queue of a base
+   * named `BASE/pr-...`, which IAM's `*` would match), and a rendered workflow gets the `merge_group` trigger for it.
    *
    * @param baseBranch the branch the queue merges into, such as `main`; `*` and `?` match any characters
    */
@@ -278,7 +280,7 @@ export class GitHubClaim {
    */
   public static mergeQueue(baseBranch: string): GitHubClaim {
     validateRefName('branch', baseBranch);
-    rejectWildcardNextToToken('merge queue base branch', baseBranch);
+    if (Token.isUnresolved(baseBranch)) rejectWildcardNextToToken('merge queue base branch', baseBranch);
     return GitHubClaim.branch(`gh-readonly-queue/${baseBranch}/pr-*`);
   }
 
@@ -447,7 +449,7 @@ export class GitHubSubject {
     }
     // The builders' own shape, a repository then its context, passes every check below by construction.
     if (claims.length === 2 && claims[0].key === 'repo' && claims[1].key === 'context') {
-      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims], pinsOf(claims));
+      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims], impliedConditions(value, claims));
     }
     assertClaimsOnce(value, claims);
     if (claims.length === 1 && claims[0].key === 'repo') {
@@ -471,7 +473,7 @@ export class GitHubSubject {
     assertWildcardsAfterPins(value, claims);
     assertConsistentIds(value, claims);
     assertRefMatchesContext(value, claims);
-    return new GitHubSubject(value, hasWildcard(value), [...claims], pinsOf(claims));
+    return new GitHubSubject(value, hasWildcard(value), [...claims], impliedConditions(value, claims));
   }
 
   /**
@@ -574,7 +576,7 @@ export class GitHubSubject {
    * repository: its context is `*`, or it has neither a context nor a `ref` claim.
    */
   public get admitsAnyContext(): boolean {
-    if (this.conditions.some(condition => condition.claim === 'ref' || condition.claim === 'environment')) return false;
+    if (this.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value))) return false;
     const context = this._runContext;
     if (context !== undefined) return context.kind === 'any';
     return this.claims.length > 0 && !this.claims.some(claim => claim.key === 'ref');
@@ -601,20 +603,29 @@ export class GitHubSubject {
   }
 
   /**
-   * The `sub` value, and its conditions after `where`.
+   * The `sub` value, and its conditions on other claims after `where`.
    */
   public toString(): string {
-    return this.conditions.length === 0 ? this.value : `${this.value} where ${this.conditions.join(' and ')}`;
+    const others = this.conditions.filter(condition => condition.claim !== 'sub');
+    return others.length === 0 ? this.value : `${this.value} where ${others.join(' and ')}`;
   }
 }
 
 /** A merge queue's branch for a base branch, as `GitHubClaim.mergeQueue()` writes it. */
 const MERGE_QUEUE = /^gh-readonly-queue\/(.+)\/pr-\*$/;
 
-/** The `repository_id` conditions that name-form `repo` claims of repositories with a known ID stand for. */
-function pinsOf(claims: GitHubClaim[]): GitHubClaimCondition[] {
+/**
+ * The conditions a subject's claims stand for besides `sub`: a `repository_id` pin for a name-form
+ * `repo` claim of a repository with a known ID, and, for a merge queue's subject that ends in its
+ * context, the refs under its pattern with a `/` after `pr-`: IAM's `*` crosses `/`, and no queue
+ * branch of the base has one there (one of another base, `main/pr-x`, would).
+ */
+function impliedConditions(value: string, claims: GitHubClaim[]): GitHubClaimCondition[] {
   const ids = claims.map(claim => claim._traits.repositoryIdCondition).filter((id): id is string => id !== undefined);
-  return [...new Set(ids)].map(id => GitHubClaimCondition.repositoryId(id));
+  const pins = [...new Set(ids)].map(id => GitHubClaimCondition.repositoryId(id));
+  const queue = claims[claims.length - 1]._traits.context?.kind === 'mergeQueue' && value.endsWith('/pr-*');
+  const longest = claims.reduce((total, claim) => total + (claim._traits.longestAtDeployment ?? 0), 0);
+  return queue ? [...pins, GitHubClaimCondition._notSubject(`${value}/*`, longest)] : pins;
 }
 
 /** The conditions in a stable order, each as text. */

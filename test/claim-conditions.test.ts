@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import {
   GitHubActionsRole,
+  GitHubClaim,
   GitHubClaimCondition,
   GitHubIssuer,
   GitHubOidcProvider,
@@ -110,7 +111,8 @@ describe('a role admits exactly its (subject, conditions) pairs', () => {
   const other = GitHubRepository.of('octo-org', 'other');
   const subjects = [
     app.branch('main'), app.branch('release/*'), app.environment('production'), app.environment('prod*'), app.tag('v*'),
-    app.pullRequest(), app.mergeQueue('main'), other.branch('main'), other.environment('production'), other.anyContext(),
+    app.pullRequest(), app.mergeQueue('main'), app.mergeQueue('develop'), app.branch('*'),
+    other.branch('main'), other.environment('production'), other.anyContext(),
   ];
   const conditions = [
     GitHubClaimCondition.repositoryId('11'), GitHubClaimCondition.repositoryId('22'),
@@ -121,7 +123,8 @@ describe('a role admits exactly its (subject, conditions) pairs', () => {
   ];
   const contexts = ['ref:refs/heads/main', 'ref:refs/heads/release/1.x', 'environment:production', 'environment:prod-eu', 'ref:refs/tags/v1',
     'pull_request', 'ref:refs/heads/gh-readonly-queue/main/pr-12-0123456789abcdef0123456789abcdef01234567', 'ref:refs/heads/feature',
-    'ref:refs/heads/gh-readonly-queue/develop/pr-3-0123456789abcdef0123456789abcdef01234567'];
+    'ref:refs/heads/gh-readonly-queue/develop/pr-3-0123456789abcdef0123456789abcdef01234567',
+    'ref:refs/heads/gh-readonly-queue/main/pr-x/pr-3-0123456789abcdef0123456789abcdef01234567'];
   const claimValues: { [claim: string]: string[] } = {
     repository_id: ['11', '22'],
     actor: ['octocat', 'OctoCat', 'dependabot[bot]', 'Renovate[bot]', 'hubot'],
@@ -133,6 +136,7 @@ describe('a role admits exactly its (subject, conditions) pairs', () => {
 
   const glob = (pattern: string, text: string) =>
     new RegExp(`^${pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')).join('')}$`, 's').test(text);
+  // `sub` itself may carry a condition: a merge queue's subject leaves out refs with a '/' after 'pr-'.
   const holds = (condition: GitHubClaimCondition, token: { [claim: string]: string }) => {
     const value = token[condition.claim];
     if (value === undefined) return false;
@@ -140,7 +144,7 @@ describe('a role admits exactly its (subject, conditions) pairs', () => {
     return condition.negated ? !equal : equal;
   };
   const model = (pairs: GitHubSubject[], sub: string, claims: { [claim: string]: string }) =>
-    pairs.some(pair => glob(pair.value, sub) && pair.conditions.every(condition => holds(condition, claims)));
+    pairs.some(pair => glob(pair.value, sub) && pair.conditions.every(condition => holds(condition, { ...claims, sub })));
 
   const pair = fc.tuple(fc.constantFrom(...subjects), fc.subarray(conditions, { maxLength: 3 })).map(([subject, chosen]) => {
     try {
@@ -260,6 +264,21 @@ describe('merge queues', () => {
     expect(workflow.jobs.trust.steps[0].run).toContain("'refs/heads/gh-readonly-queue/main/pr-'*");
   });
 
+  test('queues share a statement with subjects that cannot match what they leave out, and only with those', () => {
+    const shared = policyOf([app.mergeQueue('main'), app.mergeQueue('develop'), app.tag('v*')]);
+    expect(shared.Statement).toHaveLength(1);
+    expect(shared.Statement[0].Condition.StringNotLike).toEqual({
+      'token.actions.githubusercontent.com:sub': [
+        'repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/develop/pr-*/*',
+        'repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-*/*',
+      ],
+    });
+    // Every branch also admits a branch the queue leaves out: that subject keeps its own statement.
+    const split = policyOf([app.mergeQueue('main'), app.branch('*')]);
+    expect(split.Statement).toHaveLength(2);
+    expect(allowed(split, 'repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-x/pr-1-abc')).toBe(true);
+  });
+
   test('a subject written out for the queue is a merge queue subject too', () => {
     expect(GitHubSubject.fromString('repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-*')._runContext)
       .toEqual({ kind: 'mergeQueue', name: 'main' });
@@ -274,8 +293,19 @@ describe('refusals name the value and the fix', () => {
       /keeps every token out: a job that uses an environment gets the subject 'environment:<name>' instead/],
     ['two actors', () => app.branch('main').withConditions(GitHubClaimCondition.actor('octocat'), GitHubClaimCondition.actor('hubot')),
       /has two conditions on 'actor' \('actor = octocat' and 'actor = hubot'\): a token carries one value, so none could meet both/],
-    ['an actor and not an actor', () => app.branch('main').withConditions(GitHubClaimCondition.actor('octocat'), GitHubClaimCondition.notActor('hubot')),
-      /has two conditions on 'actor' .*: give one;/],
+    ['an actor and not the same actor', () => app.branch('main').withConditions(GitHubClaimCondition.actor('octocat'), GitHubClaimCondition.notActor('OctoCat')),
+      "Subject 'repo:octo-org/octo-app:ref:refs/heads/main' has two conditions on 'actor' ('actor = octocat' and 'actor != OctoCat'): no token could meet both. Give one of them."],
+    ['two reusable workflows, one a pattern', () => app.environment('production').withConditions(
+      GitHubClaimCondition.jobWorkflowRef(`${SHARED}@refs/heads/main`), GitHubClaimCondition.jobWorkflowRef(`${SHARED}@refs/tags/v*`)),
+    /has two conditions on 'job_workflow_ref' .*: give one; to admit either of two values, trust the subject twice/],
+    ['a reusable workflow in the subject and in a condition', () => GitHubSubject.fromClaims([
+      GitHubClaim.repo(app), GitHubClaim.environment('production'), GitHubClaim.jobWorkflowRef(`${SHARED}@refs/heads/main`),
+    ]).withConditions(GitHubClaimCondition.jobWorkflowRef(`${SHARED}@refs/heads/main`)),
+    /already names its job_workflow_ref \('job_workflow_ref:octo-org\/shared\/.github\/workflows\/deploy.yml@refs\/heads\/main'\)/],
+    ['a role-wide repository ID over two repositories', () => roleOf([app.branch('main'), GitHubRepository.of('octo-org', 'other').branch('main')],
+      { claimConditions: [GitHubClaimCondition.repositoryId('89012345')] }),
+    /The role's claim condition 'repository_id = 89012345' applies to every subject, and they name several repositories .*repositoryId \(repository_id in Python\) of GitHubRepository.of\(\)/],
+    ['a dynamic reference', () => GitHubClaimCondition.environment('{{resolve:ssm:/deploy/environment}}'), /holds a CloudFormation dynamic reference/],
     ['a login with a wildcard', () => GitHubClaimCondition.notActor('*[bot]'), /Invalid GitHub actor '\*\[bot\]': wildcards/],
     ['a login that is none', () => GitHubClaimCondition.actor('octo cat'), /Invalid GitHub actor 'octo cat': an actor is a login/],
     ['a login known only at deployment', () => GitHubClaimCondition.actor(new CfnParameter(newStack(), 'Actor').valueAsString),

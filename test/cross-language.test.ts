@@ -75,7 +75,6 @@ const scenarios: { [name: string]: (stack: Stack) => GitHubActionsRole } = {
     return new GitHubActionsRole(stack, 'Deploy', {
       provider,
       subjects: [
-        app.branch('main'),
         app.mergeQueue('main'),
         app.environment('production').withConditions(
           GitHubClaimCondition.ref('refs/heads/main'),

@@ -7,7 +7,7 @@ import { GitHubToken } from './github-token';
 import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage, requiresKey } from './never-matches';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
-import { everyContextUnions } from '../private/breadth';
+import { everyContextUnions, narrowsRuns } from '../private/breadth';
 
 /**
  * The audit rules. What makes a subject broad or refused is not written here: the
@@ -277,13 +277,16 @@ function auditStatement(
   }
   const subjects: GitHubSubject[] = [];
   const pinsRepositoryId = required(statement, issuer, 'repository_id').length > 0;
+  // A required `ref` or `environment` claim (not a bare '*') narrows the runs whatever `sub` admits, as it does for the builders.
+  const narrowed = ['ref', 'environment'].some(claim => required(statement, issuer, claim)
+    .some(clause => clause.values.every(value => clause.base !== 'StringLike' || narrowsRuns(claim, value))));
   for (const clause of subClauses) {
     for (const value of clause.values) {
-      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, named, report);
+      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, named, narrowed, report);
       if (subject) subjects.push(subject);
     }
   }
-  for (const union of everyContextUnions(subjects)) {
+  for (const union of narrowed ? [] : everyContextUnions(subjects)) {
     report(TrustAuditRule.ANY_CONTEXT,
       `the subjects ${union.map(subject => `'${subject.value}'`).join(', ')} together admit every branch, tag, environment and ` +
       'pull request of the repository. Name the branches, tags or environments that deploy.');
@@ -292,7 +295,7 @@ function auditStatement(
 
 /** Checks one `sub` value a statement requires; returns it as a subject when the builders accept it. */
 function auditSubject(
-  clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, named: string[], report: Report,
+  clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, named: string[], narrowed: boolean, report: Report,
 ): GitHubSubject | undefined {
   const pattern = clause.base === 'StringLike';
   if (variables && /\$\{(?![*?$]\})/.test(value)) {
@@ -331,7 +334,7 @@ function auditSubject(
     if (!deployTime && GitHubSubject._whyNoTokenMatches(text, false) === undefined) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
     return undefined;
   }
-  if (subject.admitsAnyContext) {
+  if (subject.admitsAnyContext && !narrowed) {
     report(TrustAuditRule.ANY_CONTEXT,
       `'${value}' admits every branch, tag, environment and pull request of the repository, including runs of code nobody ` +
       "has reviewed. Name the branches, tags or environments that deploy, such as ':ref:refs/heads/main' or ':environment:production'.");

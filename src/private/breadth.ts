@@ -27,6 +27,7 @@ export function everyContextUnions(subjects: GitHubSubject[]): GitHubSubject[][]
   for (const subject of subjects) {
     const context = subject._runContext;
     if (context === undefined || context.kind === 'any') continue;
+    if (subject.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value))) continue;
     if (context.kind !== 'pullRequest' && !matchesEveryName(context.name)) continue;
     const key = subject.claims.map(claim => claim._traits.context ? '' : claim.text).join(':');
     const group = groups.get(key) ?? { kinds: new Set<string>(), members: [] };
@@ -35,4 +36,13 @@ export function everyContextUnions(subjects: GitHubSubject[]): GitHubSubject[][]
     groups.set(key, group);
   }
   return [...groups.values()].filter(group => EVERY_KIND.every(kind => group.kinds.has(kind))).map(group => group.members);
+}
+
+/**
+ * Whether a required `ref` or `environment` claim narrows the runs a subject admits: unless its
+ * branch, tag or environment name part matches every name (`refs/heads/*`, `*`).
+ */
+export function narrowsRuns(claim: string, value: string): boolean {
+  const name = claim === 'ref' ? value.replace(/^refs\/(?:heads\/|tags\/)?/, '') : value;
+  return !(/^[*?]+$/.test(name) && name.includes('*'));
 }

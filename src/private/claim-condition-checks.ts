@@ -16,16 +16,7 @@ export function combineConditions(subject: GitHubSubject, before: GitHubClaimCon
       throw new Error(`Subject '${subject.value}' was given a condition that is not a GitHubClaimCondition: build it with GitHubClaimCondition, such as GitHubClaimCondition.${apiName('repositoryId()')}.`);
     }
     if (conditions.some(c => sameCondition(c, condition))) continue;
-    const sameClaim = conditions.find(c => c.claim === condition.claim && !(c.negated && condition.negated));
-    if (sameClaim !== undefined) {
-      const contradicts = !sameClaim.negated && !condition.negated && !sameClaim.isPattern && !condition.isPattern
-        && !hasDeployTimeValue(sameClaim.value) && !hasDeployTimeValue(condition.value);
-      throw new (contradicts ? NoTokenMatchesError : Error)(
-        `Subject '${subject.value}' has two conditions on '${condition.claim}' ('${sameClaim}' and '${condition}'): ` +
-        (contradicts ? 'a token carries one value, so none could meet both. ' : 'give one; ') +
-        'to admit either of two values, trust the subject twice, once with each condition.',
-      );
-    }
+    for (const other of conditions.filter(c => c.claim === condition.claim)) assertCompatible(subject, other, condition);
     assertConditionFits(subject, condition);
     conditions.push(condition);
   }
@@ -37,6 +28,29 @@ function sameCondition(a: GitHubClaimCondition, b: GitHubClaimCondition): boolea
 }
 
 /**
+ * Two conditions on one claim: negated ones combine (the claim must differ from each); a negated one
+ * next to a required exact value holds unless it names that value; two required values are refused.
+ */
+function assertCompatible(subject: GitHubSubject, a: GitHubClaimCondition, b: GitHubClaimCondition): void {
+  if (a.negated && b.negated) return;
+  const exact = (c: GitHubClaimCondition) => !c.isPattern && !hasDeployTimeValue(c.value);
+  const same = (x: string, y: string) => a._ignoresCase ? x.toLowerCase() === y.toLowerCase() : x === y;
+  const message = `Subject '${subject.value}' has two conditions on '${a.claim}' ('${a}' and '${b}'): `;
+  if (a.negated !== b.negated) {
+    const [required, refused] = a.negated ? [b, a] : [a, b];
+    if (exact(required) && exact(refused) && same(required.value, refused.value)) {
+      throw new NoTokenMatchesError(`${message}no token could meet both. Give one of them.`);
+    }
+    return;
+  }
+  const dead = exact(a) && exact(b);
+  throw new (dead ? NoTokenMatchesError : Error)(
+    message + (dead ? 'a token carries one value, so none could meet both. To' : 'give one; to') +
+    ' admit either of two values, trust the subject twice, once with each condition.',
+  );
+}
+
+/**
  * Refuses a `ref`, `environment` or `repository_id` condition that the subject already decides:
  * one that no token of the subject can meet, or one that every token of it meets.
  */
@@ -44,6 +58,12 @@ function assertConditionFits(subject: GitHubSubject, condition: GitHubClaimCondi
   if (subject.claims.length === 0) return;
   const context = subject._runContext;
   const inSubject = subject.claims.find(claim => claim.key === condition.claim);
+  if (inSubject !== undefined && condition.claim !== 'ref' && condition.claim !== 'repository_id') {
+    throw new Error(
+      `Subject '${subject.value}' already names its ${condition.claim} ('${inSubject.text}'), so the condition '${condition}' ` +
+      'adds nothing or keeps every token out. Name it once, in the subject or in a condition.',
+    );
+  }
   if (condition.claim === 'ref' && (inSubject !== undefined || context?.kind === 'branch' || context?.kind === 'tag' || context?.kind === 'mergeQueue' || context?.kind === 'pullRequest')) {
     throw new Error(
       `Subject '${subject.value}' already names its ref (${inSubject?.text ?? describe(context!.kind)}), so the condition '${condition}' ` +

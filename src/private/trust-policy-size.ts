@@ -15,8 +15,9 @@ import type { GitHubIssuer } from '../issuer';
  * deployed where the stack knows them (the account, the partition of its
  * Region) and at their longest where it does not (partition `aws-us-gov`, a
  * 12-digit account); other deploy-time values (such as a parameter) cannot be
- * known here and count as empty. The role adds the longest that those in its subjects
- * can be; any other is reported as `unknownOutsideSubjects`, of a length that nothing bounds.
+ * known here and count as empty. The role adds the longest that those in its subjects (and
+ * their claim conditions, under the issuer's keys) can be; any other is reported as
+ * `unknownOutsideSubjects`, of a length that nothing bounds.
  */
 export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): TrustPolicySize {
   const stack = Stack.of(scope);
@@ -34,7 +35,7 @@ export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument,
     }
   }
   const unknown = { outsideSubjects: false };
-  const text = JSON.stringify(substituteIntrinsics(resolved, pseudoParameters, unknown, issuer.subjectConditionKey));
+  const text = JSON.stringify(substituteIntrinsics(resolved, pseudoParameters, unknown, `${issuer.hostAndPath}:`));
   return { size: Buffer.byteLength(text, 'utf8'), unknownOutsideSubjects: unknown.outsideSubjects };
 }
 
@@ -55,10 +56,10 @@ function substituteIntrinsics(
   value: any,
   pseudoParameters: { [name: string]: string },
   unknown: { outsideSubjects: boolean },
-  subjectKey: string,
+  claimPrefix: string,
   inSubjects = false,
 ): any {
-  const visit = (child: any, subjects = inSubjects) => substituteIntrinsics(child, pseudoParameters, unknown, subjectKey, subjects);
+  const visit = (child: any, subjects = inSubjects) => substituteIntrinsics(child, pseudoParameters, unknown, claimPrefix, subjects);
   if (Array.isArray(value)) {
     return value.map(item => visit(item));
   }
@@ -77,7 +78,7 @@ function substituteIntrinsics(
   }
   const result: { [key: string]: any } = {};
   for (const key of keys) {
-    result[key] = visit(value[key], inSubjects || key === subjectKey);
+    result[key] = visit(value[key], inSubjects || key.startsWith(claimPrefix));
   }
   return result;
 }

@@ -11,10 +11,15 @@ type Operator = 'StringEquals' | 'StringLike';
 /** Conditions as a policy statement holds them: operator, then key, then a value or a list. */
 type Conditions = { [operator: string]: { [key: string]: string | string[] } };
 
-/** Subjects matched under one operator and held to the same claim conditions: one statement. */
+/**
+ * Subjects matched under one operator and held to the same claim conditions: one statement. The
+ * `sub` patterns its subjects leave out (a merge queue's) are refused for the whole statement, so a
+ * subject joins only where no other member can match what they leave out.
+ */
 interface Group {
   readonly operator: Operator;
   readonly conditions: GitHubClaimCondition[];
+  readonly members: GitHubSubject[];
   statement?: iam.PolicyStatement;
 }
 
@@ -56,7 +61,7 @@ export function claimConditions(prefix: string, conditions: GitHubClaimCondition
     const before = block[key];
     block[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value].sort();
   };
-  const byClaim = [...conditions].sort((a, b) => a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0);
+  const byClaim = conditions.filter(condition => condition.claim !== 'sub').sort((a, b) => a.claim < b.claim ? -1 : a.claim > b.claim ? 1 : 0);
   for (const condition of byClaim) {
     const key = `${prefix}:${condition.claim}`;
     const like = condition.isPattern || condition.value.includes('$') || hasDeployTimeValue(condition.value);
@@ -80,8 +85,6 @@ export function claimConditions(prefix: string, conditions: GitHubClaimCondition
  */
 export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements iam.IAssumeRolePrincipal {
   private readonly trusted: GitHubSubject[] = [];
-  /** Each subject's group key, worked out once. */
-  private readonly groupKeys = new Map<GitHubSubject, string>();
   private readonly groups = new Map<string, Group>();
   private document?: iam.PolicyDocument;
 
@@ -104,14 +107,22 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     }
     this.trusted.push(subject);
     const operator = subjectOperator(subject);
-    const key = `${operator} ${subject._conditionsKey}`;
-    this.groupKeys.set(subject, key);
+    const conditions = subject.conditions.filter(condition => condition.claim !== 'sub');
+    const base = `${operator} ${JSON.stringify(conditions.map(String).sort())}`;
+    let key = base;
+    for (let n = 2; this.groups.has(key) && !canJoin(this.groups.get(key)!, subject); n++) key = `${base} #${n}`;
     const group = this.groups.get(key);
     if (group === undefined) {
-      this.groups.set(key, { operator, conditions: subject.conditions });
+      this.groups.set(key, { operator, conditions, members: [subject] });
       this.addMissingStatements();
-    } else if (group.statement) {
-      group.statement.addCondition(operator, { [this.provider.issuer.subjectConditionKey]: this.subjectValues(key) });
+    } else {
+      group.members.push(subject);
+      if (group.statement) {
+        const subjectKey = this.provider.issuer.subjectConditionKey;
+        group.statement.addCondition(operator, { [subjectKey]: listOrOne(group.members.slice().sort(bySubject).map(subjectConditionValue)) });
+        const leftOut = exclusionsOf(group);
+        if (leftOut.length > 0) group.statement.addCondition('StringNotLike', { [subjectKey]: listOrOne(leftOut) });
+      }
     }
     return true;
   }
@@ -143,11 +154,12 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     }
     if (this.trusted.some(s => s.conditions.some(condition => hasDeployTimeValue(condition.value)))) return undefined;
     let size = DOCUMENT_SIZE;
-    for (const [key, group] of this.groups) {
-      size += skeletonSize(issuer.hostAndPath, this.audience, group, this.statementConditions(group, []));
+    for (const group of this.groups.values()) {
+      size += skeletonSize(issuer.hostAndPath, this.audience, group, this.statementConditions(group, [], []));
       // Written as a list even for one value: two characters more than the string IAM gets.
-      const values = this.trusted.filter(s => this.groupKeys.get(s) === key).map(subjectConditionValue);
-      size += Buffer.byteLength(JSON.stringify(values), 'utf8');
+      size += Buffer.byteLength(JSON.stringify(group.members.map(subjectConditionValue)), 'utf8');
+      const leftOut = exclusionsOf(group);
+      if (leftOut.length > 0) size += Buffer.byteLength(JSON.stringify({ StringNotLike: { [issuer.subjectConditionKey]: leftOut } }), 'utf8');
     }
     return size;
   }
@@ -164,30 +176,57 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
   private addMissingStatements(): void {
     if (!this.document) return;
     const missing = [...this.groups.entries()].filter(([, group]) => group.statement === undefined).sort(([a], [b]) => byGroup(a, b));
-    for (const [key, group] of missing) {
+    for (const [, group] of missing) {
+      const subjects = listOrOne(group.members.slice().sort(bySubject).map(subjectConditionValue));
       group.statement = new iam.PolicyStatement({
         actions: [this.assumeRoleAction],
         principals: [this],
-        conditions: this.statementConditions(group, this.subjectValues(key)),
+        conditions: this.statementConditions(group, subjects, listOrOne(exclusionsOf(group))),
       });
       this.document.addStatements(group.statement);
     }
   }
 
-  /** The condition values of the subjects of a group: sorted, as they appear in the template. */
-  private subjectValues(key: string): string | string[] {
-    const values = this.trusted.filter(s => this.groupKeys.get(s) === key).sort(bySubject).map(subjectConditionValue);
-    return values.length === 1 ? values[0] : values;
-  }
-
-  private statementConditions(group: Group, subjects: string | string[]): Conditions {
+  private statementConditions(group: Group, subjects: string | string[], leftOut: string | string[]): Conditions {
     const issuer = this.provider.issuer;
     const claims = claimConditions(issuer.hostAndPath, group.conditions);
     const conditions: Conditions = { StringEquals: { [issuer.audienceConditionKey]: this.audience } };
     conditions[group.operator] = { ...conditions[group.operator], [issuer.subjectConditionKey]: subjects };
+    if (leftOut.length > 0) conditions.StringNotLike = { [issuer.subjectConditionKey]: leftOut };
     for (const [operator, keys] of Object.entries(claims)) conditions[operator] = { ...conditions[operator], ...keys };
     return conditions;
   }
+}
+
+/** The `sub` patterns the members of a group leave out, sorted, as written under `StringNotLike`. */
+function exclusionsOf(group: Group): string[] {
+  const patterns = group.members.flatMap(member => member.conditions.filter(condition => condition.claim === 'sub'));
+  return [...new Set(patterns.map(condition => likePattern(condition.value, true)))].sort();
+}
+
+function listOrOne(values: string[]): string | string[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+/**
+ * Whether a subject can share a group's statement: no member's value can match a pattern the
+ * subject leaves out, and the subject's value can match none that members leave out.
+ */
+function canJoin(group: Group, subject: GitHubSubject): boolean {
+  const leftOut = (s: GitHubSubject) => s.conditions.filter(condition => condition.claim === 'sub').map(condition => condition.value);
+  return group.members.every(member => leftOut(subject).every(pattern => !mayOverlap(member.value, pattern))
+    && leftOut(member).every(pattern => !mayOverlap(subject.value, pattern)));
+}
+
+/**
+ * Whether some text could match both values as patterns: unless their literal starts (up to the
+ * first wildcard) differ where both have text. A value known only at deployment may hold anything.
+ */
+function mayOverlap(a: string, b: string): boolean {
+  if (hasDeployTimeValue(a) || hasDeployTimeValue(b)) return true;
+  const start = (value: string) => value.slice(0, value.search(/[*?]|$/));
+  const [x, y] = [start(a), start(b)];
+  return x.startsWith(y) || y.startsWith(x);
 }
 
 /** Exact subjects without claim conditions first, then patterns, then the groups with conditions. */

@@ -56,8 +56,9 @@ export function planRuns(
   if (requirements.length === 0) {
     throw new Error(
       `No trigger can start a run that the role admits for ${repositoryName(subjects, repository)}: its subjects name no branch, ` +
-      'tag, pull request or environment by a value known at synth time, or need a reusable workflow (job_workflow_ref) that ' +
-      'a rendered workflow does not call. Trust such a subject, or write the workflow by hand.',
+      'tag, pull request or environment by a value known at synth time, need a reusable workflow (job_workflow_ref) that ' +
+      'a rendered workflow does not call, or hold a condition on the ref, environment or actor ID known only at deployment, ' +
+      'which a workflow cannot filter on. Trust such a subject, or write the workflow by hand.',
     );
   }
   const actorCondition = actorConditionOf(renderable);

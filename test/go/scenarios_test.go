@@ -96,7 +96,6 @@ var scenarios = []scenario{
 		return oidc.NewGitHubActionsRole(stack, jsii.String("Deploy"), &oidc.GitHubActionsRoleProps{
 			Provider: provider,
 			Subjects: &[]oidc.GitHubSubject{
-				app.Branch(jsii.String("main")),
 				app.MergeQueue(jsii.String("main")),
 				app.Environment(jsii.String("production")).WithConditions(
 					oidc.GitHubClaimCondition_Ref(jsii.String("refs/heads/main")),

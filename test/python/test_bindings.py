@@ -143,19 +143,19 @@ def test_claim_conditions_from_python_are_judged_by_the_simulator(templates):
     shared = "octo-org/shared/.github/workflows/deploy.yml"
     production = {"sub": "repo:octo-org/octo-app:environment:production", "ref": "refs/heads/main",
                   "job_workflow_ref": f"{shared}@refs/heads/main", "actor": "octocat", "repository_id": "89012345"}
-    main = {"sub": "repo:octo-org/octo-app:ref:refs/heads/main", "actor": "octocat", "repository_id": "89012345"}
-    queue = {**main, "sub": f"repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-7-{sha}"}
+    queue = {"sub": f"repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-7-{sha}", "actor": "octocat", "repository_id": "89012345"}
     cases = [
-        (main, True),
-        ({**main, "repository_id": "99999999"}, False),  # the name, taken by another repository
-        ({**main, "actor": "Dependabot[bot]"}, False),
-        ({key: v for key, v in main.items() if key != "actor"}, False),  # a negated condition requires its claim
         (production, True),
+        ({**production, "repository_id": "99999999"}, False),  # the name, taken by another repository
+        ({**production, "actor": "Dependabot[bot]"}, False),
+        ({key: v for key, v in production.items() if key != "actor"}, False),  # a negated condition requires its claim
         ({**production, "ref": "refs/heads/feature"}, False),
         ({**production, "job_workflow_ref": f"{shared}@refs/heads/feature"}, False),
         ({**production, "job_workflow_ref": "octo-org/octo-app/.github/workflows/deploy.yml@refs/heads/main"}, False),
         (queue, True),
         ({**queue, "sub": queue["sub"].replace("/main/", "/develop/")}, False),
+        ({**queue, "sub": f"repo:octo-org/octo-app:ref:refs/heads/gh-readonly-queue/main/pr-x/pr-7-{sha}"}, False),  # base main/pr-x
+        ({**queue, "sub": "repo:octo-org/octo-app:ref:refs/heads/main"}, False),
     ]
     requests = [{"issuer": issuer, "contextVariables": {
         **{f"{issuer}:{claim}": value for claim, value in claims.items()}, f"{issuer}:aud": "sts.amazonaws.com"}}

@@ -99,7 +99,6 @@ def claim_conditions(stack):
         "Deploy",
         provider=provider,
         subjects=[
-            app.branch("main"),
             app.merge_queue("main"),
             app.environment("production").with_conditions(
                 GitHubClaimCondition.ref("refs/heads/main"),

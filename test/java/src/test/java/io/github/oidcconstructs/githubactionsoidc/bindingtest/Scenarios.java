@@ -56,7 +56,6 @@ final class Scenarios {
     return GitHubActionsRole.Builder.create(stack, "Deploy")
         .provider(provider)
         .subjects(List.of(
-            app.branch("main"),
             app.mergeQueue("main"),
             app.environment("production").withConditions(
                 GitHubClaimCondition.ref("refs/heads/main"),
