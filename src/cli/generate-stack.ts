@@ -2,15 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubClaimCondition } from '../claim-condition';
 import { CliOptions } from './generate-options';
-import { EcrPushRole } from '../ecr-push-role';
 import { toYaml } from '../private/yaml';
 import { GitHubOidcProvider } from '../provider';
 import { GitHubActionsRole } from '../role';
-import { GitHubRepository, GitHubSubject } from '../subject';
+import { GitHubRepository } from '../subject';
+import { buildRole } from './role-spec';
 
 /**
  * What the command line produces: a deployable template and the workflow that uses its role.
@@ -48,23 +46,12 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
       description: 'ARN of the IAM OIDC provider for GitHub Actions',
     });
 
-    const roleProps = {
-      provider,
-      subjects: subjectsOf(options),
+    const role = buildRole(stack, 'Role', provider, {
+      ...options,
+      repositories: repositoriesOf(options),
       claimConditions: options.notActors.map(login => GitHubClaimCondition.notActor(login)),
-      roleName: options.roleName,
-      description: `Assumed by GitHub Actions in ${options.repositories.join(', ')}`,
-      managedPolicies: options.managedPolicies.map((arn, i) => iam.ManagedPolicy.fromManagedPolicyArn(stack, `ManagedPolicy${i + 1}`, arn)),
-      outputs: true,
-    };
-    const role: GitHubActionsRole = options.ecrRepositories.length > 0
-      ? new EcrPushRole(stack, 'Role', { ...roleProps, repositories: ecrRepositories(stack, options) })
-      : new GitHubActionsRole(stack, 'Role', roleProps);
+    }, '');
 
-    // Readable output names for the printed next steps: RoleArn rather than RoleArnFB55E7B0.
-    for (const output of role.node.findAll().filter((c): c is CfnOutput => c instanceof CfnOutput)) {
-      output.overrideLogicalId(`${role.node.id}${output.node.id}`);
-    }
     // The role trusts the same runs of every repository: one workflow serves them all.
     const workflow = renderWorkflow(role, options);
     const template = synthesize(app, options.validateTemplate).getStackByName(stack.stackName).template;
@@ -94,22 +81,6 @@ function renderWorkflow(role: GitHubActionsRole, options: CliOptions): string {
 
 function repositoriesOf(options: CliOptions): GitHubRepository[] {
   return options.repositories.map(name => GitHubRepository.fromFullName(name));
-}
-
-function subjectsOf(options: CliOptions): GitHubSubject[] {
-  return repositoriesOf(options).flatMap(repository => [
-    ...options.branches.map(branch => repository.branch(branch)),
-    ...options.tags.map(tag => repository.tag(tag)),
-    ...options.environments.map(environment => repository.environment(environment)),
-    ...(options.pullRequest ? [repository.pullRequest()] : []),
-    ...options.mergeQueues.map(base => repository.mergeQueue(base)),
-  ]);
-}
-
-function ecrRepositories(stack: Stack, options: CliOptions): ecr.IRepository[] {
-  return options.ecrRepositories.map((name, i) => options.existingEcrRepository
-    ? ecr.Repository.fromRepositoryName(stack, `EcrRepository${i + 1}`, name)
-    : new ecr.Repository(stack, `EcrRepository${i + 1}`, { repositoryName: name, imageScanOnPush: true }));
 }
 
 /**
