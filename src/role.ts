@@ -317,7 +317,9 @@ export class GitHubActionsRole extends iam.Role {
    * could not confirm that STS sets the claims: there, a missing claim keeps every token out.
    */
   private warnIfUnconfirmed(added: GitHubSubject[]): void {
-    if (this.warnedUnconfirmed || !added.some(subject => subject.conditions.length > 0)) return;
+    // A merge queue's condition on sub itself needs no claim besides sub.
+    const claims = [...new Set(added.flatMap(s => s.conditions.map(c => c.claim)).filter(claim => claim !== 'sub'))];
+    if (this.warnedUnconfirmed || claims.length === 0) return;
     const region = Stack.of(this).region;
     const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
     const where = this.provider.issuer.hostAndPath !== GitHubIssuer.GITHUB_COM.hostAndPath
@@ -326,7 +328,7 @@ export class GitHubActionsRole extends iam.Role {
     this.warnedUnconfirmed = true;
     Annotations.of(this).addWarningV2(
       'cdk-github-actions-oidc:claimConditionUnconfirmed',
-      `The role holds tokens to conditions on claims besides sub and aud (${[...new Set(added.flatMap(s => s.conditions.map(c => c.claim)))].join(', ')}), ` +
+      `The role holds tokens to conditions on claims besides sub and aud (${claims.join(', ')}), ` +
       `which AWS STS is documented to evaluate for github.com in the aws partition; this library could not confirm it for ${where}. ` +
       'Where STS does not set a claim, the condition keeps every token out (it fails closed): try one run before relying on the role, ' +
       'or acknowledge this warning.',
@@ -377,7 +379,10 @@ export class GitHubActionsRole extends iam.Role {
 function assertOneRepositoryPerId(claimConditions: GitHubClaimCondition[], subjects: GitHubSubject[]): void {
   const pin = claimConditions.find(condition => condition.claim === 'repository_id');
   if (pin === undefined) return;
-  const repositories = [...new Set(subjects.map(subject => subject.claims.filter(claim => claim._traits.pinsRepository).map(claim => claim.text).join(':')))];
+  // A repository by name, whichever form its subjects take (the IDs dropped from the immutable form), or by its ID alone.
+  const repositoryOf = (subject: GitHubSubject) => subject.claims.filter(claim => claim._traits.pinsRepository)
+    .map(claim => (claim.key === 'repo' ? claim.text.replace(/@[^/:]*/g, '').toLowerCase() : claim.text)).join(':');
+  const repositories = [...new Set(subjects.map(repositoryOf))];
   if (repositories.length > 1) {
     throw new Error(
       `The role's claim condition '${pin}' applies to every subject, and they name several repositories (${repositories.join(', ')}): ` +

@@ -267,9 +267,9 @@ export class GitHubClaim {
    */
   public static branch(name: string): GitHubClaim {
     validateRefName('branch', name);
-    const queue = Token.isUnresolved(name) ? null : MERGE_QUEUE.exec(name);
-    const context: RunContext = queue ? { kind: 'mergeQueue', name: queue[1] } : { kind: 'branch', name };
-    return GitHubClaim.context(`ref:refs/heads/${name}`, context, longestEscaped(name, LONGEST.refName));
+    const base = Token.isUnresolved(name) ? undefined : MERGE_QUEUE.exec(name)?.[1];
+    if (base !== undefined) return GitHubClaim.queue(base, longestEscaped(name, LONGEST.refName));
+    return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name }, longestEscaped(name, LONGEST.refName));
   }
 
   /**
@@ -281,7 +281,7 @@ export class GitHubClaim {
   public static mergeQueue(baseBranch: string): GitHubClaim {
     validateRefName('branch', baseBranch);
     if (Token.isUnresolved(baseBranch)) rejectWildcardNextToToken('merge queue base branch', baseBranch);
-    return GitHubClaim.branch(`gh-readonly-queue/${baseBranch}/pr-*`);
+    return GitHubClaim.queue(baseBranch, longestEscaped(baseBranch, LONGEST.refName));
   }
 
   /**
@@ -352,7 +352,8 @@ export class GitHubClaim {
         validatePullRequestRef(ref);
       }
     }
-    return new GitHubClaim('ref', `ref:${ref}`, { longestAtDeployment: longestEscaped(ref, LONGEST.ref) });
+    const base = Token.isUnresolved(ref) ? undefined : MERGE_QUEUE.exec(ref.slice('refs/heads/'.length))?.[1];
+    return new GitHubClaim('ref', `ref:${ref}`, { longestAtDeployment: longestEscaped(ref, LONGEST.ref), mergeQueueBase: ref.startsWith('refs/heads/') ? base : undefined });
   }
 
   /**
@@ -387,6 +388,14 @@ export class GitHubClaim {
       pinsRepository: true,
       repositoryId,
       longestAtDeployment: longestEscaped(repositoryId, LONGEST.id),
+    });
+  }
+
+  private static queue(baseBranch: string, longestAtDeployment: number): GitHubClaim {
+    return new GitHubClaim('context', `ref:refs/heads/gh-readonly-queue/${baseBranch}/pr-*`, {
+      context: { kind: 'mergeQueue', name: baseBranch },
+      mergeQueueBase: baseBranch,
+      longestAtDeployment,
     });
   }
 
@@ -449,7 +458,7 @@ export class GitHubSubject {
     }
     // The builders' own shape, a repository then its context, passes every check below by construction.
     if (claims.length === 2 && claims[0].key === 'repo' && claims[1].key === 'context') {
-      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims], impliedConditions(value, claims));
+      return new GitHubSubject(value, hasWildcard(claims[1].text), [...claims], impliedConditions(claims));
     }
     assertClaimsOnce(value, claims);
     if (claims.length === 1 && claims[0].key === 'repo') {
@@ -473,7 +482,7 @@ export class GitHubSubject {
     assertWildcardsAfterPins(value, claims);
     assertConsistentIds(value, claims);
     assertRefMatchesContext(value, claims);
-    return new GitHubSubject(value, hasWildcard(value), [...claims], impliedConditions(value, claims));
+    return new GitHubSubject(value, hasWildcard(value), [...claims], impliedConditions(claims));
   }
 
   /**
@@ -576,7 +585,7 @@ export class GitHubSubject {
    * repository: its context is `*`, or it has neither a context nor a `ref` claim.
    */
   public get admitsAnyContext(): boolean {
-    if (this.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value))) return false;
+    if (this.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value, condition.isPattern))) return false;
     const context = this._runContext;
     if (context !== undefined) return context.kind === 'any';
     return this.claims.length > 0 && !this.claims.some(claim => claim.key === 'ref');
@@ -616,16 +625,19 @@ const MERGE_QUEUE = /^gh-readonly-queue\/(.+)\/pr-\*$/;
 
 /**
  * The conditions a subject's claims stand for besides `sub`: a `repository_id` pin for a name-form
- * `repo` claim of a repository with a known ID, and, for a merge queue's subject that ends in its
- * context, the refs under its pattern with a `/` after `pr-`: IAM's `*` crosses `/`, and no queue
- * branch of the base has one there (one of another base, `main/pr-x`, would).
+ * `repo` claim of a repository with a known ID, and, for a merge queue's claim, the refs under its
+ * pattern with a `/` after `pr-`: IAM's `*` crosses `/`, and no queue branch of the base has one
+ * there (one of another base, `main/pr-x`, would). The claims after it stay as they are, so the
+ * subject's own tokens never match what is left out.
  */
-function impliedConditions(value: string, claims: GitHubClaim[]): GitHubClaimCondition[] {
+function impliedConditions(claims: GitHubClaim[]): GitHubClaimCondition[] {
   const ids = claims.map(claim => claim._traits.repositoryIdCondition).filter((id): id is string => id !== undefined);
   const pins = [...new Set(ids)].map(id => GitHubClaimCondition.repositoryId(id));
-  const queue = claims[claims.length - 1]._traits.context?.kind === 'mergeQueue' && value.endsWith('/pr-*');
+  const queue = claims.findIndex(claim => claim._traits.mergeQueueBase !== undefined);
+  if (queue < 0) return pins;
   const longest = claims.reduce((total, claim) => total + (claim._traits.longestAtDeployment ?? 0), 0);
-  return queue ? [...pins, GitHubClaimCondition._notSubject(`${value}/*`, longest)] : pins;
+  const leftOut = claims.map((claim, i) => (i === queue ? `${claim.text}/*` : claim.text)).join(':');
+  return [...pins, GitHubClaimCondition._notSubject(leftOut, longest)];
 }
 
 /** The conditions in a stable order, each as text. */

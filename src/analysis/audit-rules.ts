@@ -7,7 +7,7 @@ import { GitHubToken } from './github-token';
 import { correctionOf, deadConditions, deadStatementMessage, DeadValue, deadValueMessage, requiresKey } from './never-matches';
 import { ConditionClause, PolicyDocument, PolicyStatement } from './policy-document';
 import { TrustAuditOptions, TrustAuditRule, TrustFinding } from './trust-finding';
-import { everyContextUnions, narrowsRuns } from '../private/breadth';
+import { everyContextUnions, RUN_SAMPLES } from '../private/breadth';
 
 /**
  * The audit rules. What makes a subject broad or refused is not written here: the
@@ -180,6 +180,7 @@ export function auditDocument(
   const knownIds = idFormRepositories(statements);
   const named = repositoriesNamed(document);
   const probes = new Map<string, Map<number, string> | undefined>();
+  const audited: Array<{ statement: PolicyStatement; issuer: string; subjects: GitHubSubject[] }> = [];
   for (const statement of statements) {
     for (const issuer of trustedGitHubIssuers(statement)) {
       if (!probes.has(issuer)) probes.set(issuer, admittingUnnamed(document, issuer));
@@ -192,8 +193,9 @@ export function auditDocument(
       // but only where its principal names every issuer whose tokens it takes: for the others the dead key is absent.
       const deadForAll = dead.keepsEveryoneOut && namesEveryIssuer(statement);
       const keepsOut = deadForAll || keepsOthersOut(statement, issuer, document);
-      auditStatement(statement, issuer, document.variables, knownIds, named, keepsOut,
+      const subjects = auditStatement(statement, issuer, document.variables, knownIds, named, keepsOut,
         (rule, message) => deadForAll && rule === TrustAuditRule.AUD_MISSING ? undefined : report(rule, statement, message));
+      if (!deadForAll) audited.push({ statement, issuer, subjects });
       const sub = admitted?.get(statement.index);
       if (sub !== undefined && !findings.slice(before).some(finding => finding.severity === TrustAuditRule.SUB_MISSING.severity)) {
         report(TrustAuditRule.ADMITS_UNNAMED_REPOSITORY, statement,
@@ -204,6 +206,7 @@ export function auditDocument(
       }
     }
   }
+  reportUnions(audited, report);
   const order = TrustAuditRule.all().map(rule => rule.id);
   return findings.sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule) || a.statement - b.statement);
 }
@@ -237,7 +240,7 @@ function reportDead(statementDead: boolean, dead: DeadValue[], issuer: string, r
  */
 function auditStatement(
   statement: PolicyStatement, issuer: string, variables: boolean, knownIds: Set<string>, named: string[], keepsOut: boolean, report: Report,
-): void {
+): GitHubSubject[] {
   const subKey = `${issuer}:sub`;
   const subClauses = required(statement, issuer, 'sub');
   const whom = statement.notPrincipal ? `every principal but those of NotPrincipal, tokens from ${issuer} included,`
@@ -278,24 +281,49 @@ function auditStatement(
   const subjects: GitHubSubject[] = [];
   const pinsRepositoryId = required(statement, issuer, 'repository_id').length > 0;
   // A required `ref` or `environment` claim (not a bare '*') narrows the runs whatever `sub` admits, as it does for the builders.
-  const narrowed = ['ref', 'environment'].some(claim => required(statement, issuer, claim)
-    .some(clause => clause.values.every(value => clause.base !== 'StringLike' || narrowsRuns(claim, value))));
+  const narrowed = ['ref', 'environment'].some(claim => required(statement, issuer, claim).some(clause => RUN_SAMPLES[claim]
+    .some(sample => !evaluateClause(clause, new Map([[clause.key.toLowerCase(), [sample]]]), variables).satisfied)));
+  // Where a ref condition narrows a subject of every context, it may still admit pull requests' refs.
+  const refClauses = required(statement, issuer, 'ref');
+  const pullRequests = refClauses.length > 0
+    && refClauses.every(clause => evaluateClause(clause, new Map([[clause.key.toLowerCase(), ['refs/pull/1/merge']]]), variables).satisfied);
   for (const clause of subClauses) {
     for (const value of clause.values) {
-      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, named, narrowed, report);
+      const subject = auditSubject(clause, value, variables, pinsRepositoryId ? new Set() : knownIds, named, { narrowed, pullRequests }, report);
       if (subject) subjects.push(subject);
     }
   }
-  for (const union of narrowed ? [] : everyContextUnions(subjects)) {
-    report(TrustAuditRule.ANY_CONTEXT,
-      `the subjects ${union.map(subject => `'${subject.value}'`).join(', ')} together admit every branch, tag, environment and ` +
-      'pull request of the repository. Name the branches, tags or environments that deploy.');
+  return narrowed || statement.effect !== 'Allow' ? [] : subjects;
+}
+
+/**
+ * Subjects that together admit every branch, tag, environment and pull request of a repository,
+ * across the Allow statements that trust an issuer (the library writes exact subjects and patterns
+ * in separate statements), as the builders count them: conditions on other claims aside, except a
+ * `ref` or `environment` that narrows the runs (such statements give no subjects here). Reported
+ * at the first statement.
+ */
+function reportUnions(found: Array<{ statement: PolicyStatement; issuer: string; subjects: GitHubSubject[] }>,
+  report: (rule: TrustAuditRule, statement: PolicyStatement, message: string) => void): void {
+  const groups = new Map<string, Array<{ statement: PolicyStatement; subjects: GitHubSubject[] }>>();
+  for (const { statement, issuer, subjects } of found) {
+    groups.set(issuer, [...groups.get(issuer) ?? [], { statement, subjects }]);
+  }
+  for (const group of groups.values()) {
+    const subjects = group.flatMap(entry => entry.subjects);
+    for (const union of everyContextUnions(subjects)) {
+      const first = group.find(entry => entry.subjects.some(subject => union.includes(subject)))!.statement;
+      report(TrustAuditRule.ANY_CONTEXT, first,
+        `the subjects ${union.map(subject => `'${subject.value}'`).join(', ')} together admit every branch, tag, environment and ` +
+        'pull request of the repository. Name the branches, tags or environments that deploy.');
+    }
   }
 }
 
 /** Checks one `sub` value a statement requires; returns it as a subject when the builders accept it. */
 function auditSubject(
-  clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, named: string[], narrowed: boolean, report: Report,
+  clause: ConditionClause, value: string, variables: boolean, knownIds: Set<string>, named: string[],
+  runs: { narrowed: boolean; pullRequests: boolean }, report: Report,
 ): GitHubSubject | undefined {
   const pattern = clause.base === 'StringLike';
   if (variables && /\$\{(?![*?$]\})/.test(value)) {
@@ -334,12 +362,12 @@ function auditSubject(
     if (!deployTime && GitHubSubject._whyNoTokenMatches(text, false) === undefined) report(TrustAuditRule.REFUSED_SUBJECT, `the library's subject builders refuse '${value}': ${(error as Error).message}`);
     return undefined;
   }
-  if (subject.admitsAnyContext && !narrowed) {
+  if (subject.admitsAnyContext && !runs.narrowed) {
     report(TrustAuditRule.ANY_CONTEXT,
       `'${value}' admits every branch, tag, environment and pull request of the repository, including runs of code nobody ` +
       "has reviewed. Name the branches, tags or environments that deploy, such as ':ref:refs/heads/main' or ':environment:production'.");
   }
-  if (subject._runContext?.kind === 'pullRequest') {
+  if (subject._runContext?.kind === 'pullRequest' || (subject.admitsAnyContext && runs.narrowed && runs.pullRequests)) {
     report(TrustAuditRule.PULL_REQUEST,
       `'${value}' admits runs triggered by pull requests: anyone who may push a branch to the repository can run code nobody has ` +
       'reviewed with this role (pull requests from forks get no token). Give such runs a role that can only read.');

@@ -1,3 +1,4 @@
+import { matchesLike } from './iam-strings';
 import type { GitHubSubject } from '../subject';
 
 /**
@@ -27,7 +28,7 @@ export function everyContextUnions(subjects: GitHubSubject[]): GitHubSubject[][]
   for (const subject of subjects) {
     const context = subject._runContext;
     if (context === undefined || context.kind === 'any') continue;
-    if (subject.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value))) continue;
+    if (subject.conditions.some(condition => ['ref', 'environment'].includes(condition.claim) && narrowsRuns(condition.claim, condition.value, condition.isPattern))) continue;
     if (context.kind !== 'pullRequest' && !matchesEveryName(context.name)) continue;
     const key = subject.claims.map(claim => claim._traits.context ? '' : claim.text).join(':');
     const group = groups.get(key) ?? { kinds: new Set<string>(), members: [] };
@@ -39,10 +40,16 @@ export function everyContextUnions(subjects: GitHubSubject[]): GitHubSubject[][]
 }
 
 /**
- * Whether a required `ref` or `environment` claim narrows the runs a subject admits: unless its
- * branch, tag or environment name part matches every name (`refs/heads/*`, `*`).
+ * A value of each kind a `ref` claim takes (branch, branch with '/', tag, pull request) and a few
+ * environment names: a required `ref` or `environment` claim narrows the runs a subject admits
+ * only if it refuses one of them.
  */
-export function narrowsRuns(claim: string, value: string): boolean {
-  const name = claim === 'ref' ? value.replace(/^refs\/(?:heads\/|tags\/)?/, '') : value;
-  return !(/^[*?]+$/.test(name) && name.includes('*'));
+export const RUN_SAMPLES: { readonly [claim: string]: readonly string[] } = {
+  ref: ['refs/heads/x', 'refs/heads/x/y', 'refs/tags/x', 'refs/pull/1/merge'],
+  environment: ['x', 'x/y', 'X Y:z'],
+};
+
+/** Whether a `ref` or `environment` condition the builders wrote refuses a run of some kind. */
+export function narrowsRuns(claim: string, value: string, isPattern: boolean): boolean {
+  return RUN_SAMPLES[claim].some(sample => !(isPattern ? matchesLike(value, sample) : value === sample));
 }

@@ -12,6 +12,8 @@ export interface ClaimTraits {
   /** A repository ID that `sub` does not carry (the name form), pinned by a `repository_id` condition instead. */
   readonly repositoryIdCondition?: string;
   readonly context?: RunContext;
+  /** The base branch (a pattern where it has wildcards) of a merge queue whose refs the claim's text ends with. */
+  readonly mergeQueueBase?: string;
   /** The most characters the claim's values known only at deployment can add to the trust policy. */
   readonly longestAtDeployment?: number;
 }

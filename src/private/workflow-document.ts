@@ -101,7 +101,7 @@ export function renderWorkflowDocument(spec: WorkflowSpec, options: GitHubWorkfl
     on: plan.on,
     permissions: { 'id-token': 'write', 'contents': 'read' },
     jobs: {
-      ...(plan.trustedRefs ? { [TRUST_JOB]: trustJob(plan.trustedRefs, options.runsOn) } : {}),
+      ...(plan.trustedRefs ? { [TRUST_JOB]: trustJob(plan.trustedRefs, plan.refusedRefs ?? [], options.runsOn) } : {}),
       [spec.jobId]: job,
     },
   };
@@ -134,7 +134,8 @@ const FROM_THIS_REPOSITORY = 'github.event.pull_request.head.repo.full_name == g
  * The job that checks, case-sensitively and with the role's own patterns, that the run is
  * on a ref the role trusts; the job that assumes the role runs only where it says so.
  */
-function trustJob(refs: string[], runsOn: string | undefined): unknown {
+function trustJob(refs: string[], refused: string[], runsOn: string | undefined): unknown {
+  const skip = '*) echo "::notice::The role does not trust $REF, so the job that assumes it is skipped." ;;';
   return {
     'runs-on': runsOn ?? 'ubuntu-latest',
     'outputs': { trusted: '${{ steps.ref.outputs.trusted }}' },
@@ -144,8 +145,9 @@ function trustJob(refs: string[], runsOn: string | undefined): unknown {
       env: { REF: '${{ github.ref }}' },
       run: [
         'case "$REF" in',
+        ...(refused.length > 0 ? [`  ${refused.map(toShellPattern).join('|')}${skip.slice(1)}`] : []),
         `  ${refs.map(toShellPattern).join('|')}) echo "trusted=true" >> "$GITHUB_OUTPUT" ;;`,
-        '  *) echo "::notice::The role does not trust $REF, so the job that assumes it is skipped." ;;',
+        `  ${skip}`,
         'esac',
       ].join('\n'),
     }],

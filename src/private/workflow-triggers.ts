@@ -21,6 +21,8 @@ export interface RunPlan {
   readonly environment?: string;
   /** Full refs, with IAM wildcards, that a run must be on; none when every run is admitted. */
   readonly trustedRefs?: string[];
+  /** Full refs, with IAM wildcards, that the role refuses although a trusted ref's pattern matches them. */
+  readonly refusedRefs?: string[];
   /** Whether pull requests start runs (which must come from the repository, not a fork). */
   readonly pullRequests: boolean;
   /** What the run's actor must be, as a GitHub expression; none when every actor is admitted. */
@@ -92,6 +94,8 @@ export function planRuns(
       ...(refs.length > 0 ? { workflow_dispatch: {} } : {}),
     },
     trustedRefs: trustedRefs.length > 0 ? trustedRefs : undefined,
+    // A merge queue's subject leaves out refs with a '/' after 'pr-' (the queue of a base named '<base>/pr-...').
+    refusedRefs: queues.length > 0 ? unique(queues.map(r => `${r.ref!}/*`)) : undefined,
     pullRequests,
     actorCondition,
   };
