@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { GitHubClaimCondition } from '../claim-condition';
 import { CliOptions } from './generate-options';
 import { EcrPushRole } from '../ecr-push-role';
-import { toYaml } from '../private/yaml';
+import { toYaml } from '../private/yaml-text';
 import { GitHubOidcProvider } from '../provider';
 import { GitHubActionsRole } from '../role';
 import { GitHubRepository, GitHubSubject } from '../subject';
