@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { GitHubClaimCondition } from '../claim-condition';
 import { CliOptions } from './generate-options';
-import { toYaml } from '../private/yaml';
+import { toYaml } from '../private/yaml-text';
 import { GitHubOidcProvider } from '../provider';
 import { GitHubActionsRole } from '../role';
 import { GitHubRepository } from '../subject';

@@ -5,7 +5,7 @@ import type { GitHubWorkflowOptions } from '../workflow';
 import { apiName } from './api-names';
 import { REGION } from './arns';
 import { planRuns, RunPlan, toShellPattern } from './workflow-triggers';
-import { toYaml } from './yaml';
+import { toYaml } from './yaml-text';
 
 /**
  * The actions a rendered workflow uses, pinned to a major version.
