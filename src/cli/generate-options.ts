@@ -28,9 +28,14 @@ export interface CliOptions {
   readonly jobEnvironment?: string;
   /** Whether aws-cdk-lib validates the template against CloudFormation's schemas too (CDK_VALIDATION=true). */
   readonly validateTemplate: boolean;
+  /** A manifest of roles (--config), instead of the flags that describe one role. */
+  readonly config?: string;
+  readonly regionFromFlag: boolean;
+  readonly allowUnknownRegion: boolean;
 }
 
 export const HELP = `Usage: cdk-github-actions-oidc --repo OWNER/NAME [subjects] [options]
+       cdk-github-actions-oidc --config MANIFEST.yaml [--region REGION] [--out DIR] [--force]
 
 Writes a CloudFormation template with an IAM OIDC provider for GitHub Actions and a
 role that only the given repositories' workflows can assume, and a GitHub Actions
@@ -48,6 +53,12 @@ Subjects (each is repeatable and applies to every --repo; give at least one):
 
 Claim conditions (each is repeatable and applies to every subject):
   --not-actor LOGIN           refuse runs started by this account ('dependabot[bot]')
+
+Many roles:
+  --config FILE               read the roles from a YAML (or JSON) manifest instead of the flags above:
+                              as many stacks as CloudFormation's limits need, a workflow per repository
+                              and role, and FILE's stacks.json beside the templates (see the README,
+                              "Across an organization")
 
 Options:
   --repo OWNER/NAME           the GitHub repository (repeatable, required); for a repository whose
@@ -105,6 +116,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
         'force': { type: 'boolean' },
         'job-environment': { type: 'string' },
         'help': { type: 'boolean' },
+        'config': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -132,7 +144,20 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     force: values.force === true,
     jobEnvironment: values['job-environment'] as string | undefined,
     validateTemplate: env.CDK_VALIDATION === 'true',
+    config: values.config as string | undefined,
+    regionFromFlag: values.region !== undefined,
+    allowUnknownRegion: values['allow-unknown-region'] === true,
   };
+
+  if (options.config !== undefined) {
+    const roleFlags = ['repo', 'branch', 'tag', 'environment', 'pull-request', 'merge-queue', 'not-actor', 'ecr-repository',
+      'existing-ecr-repository', 'managed-policy', 'existing-provider', 'role-name', 'stack-name', 'job-environment'];
+    const given = roleFlags.filter(flag => values[flag] !== undefined);
+    if (given.length > 0) {
+      throw new UsageError(`--config takes the roles from the manifest: give ${given.map(flag => `--${flag}`).join(', ')} there instead.`);
+    }
+    return options;
+  }
 
   if (options.repositories.length === 0) {
     throw new UsageError("No --repo given: name the GitHub repository whose workflows may assume the role, as in '--repo octo-org/octo-app'.");
@@ -147,19 +172,11 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
   if (options.existingEcrRepository && options.ecrRepositories.length === 0) {
     throw new UsageError('--existing-ecr-repository needs at least one --ecr-repository NAME to refer to.');
   }
-  const source = values.region !== undefined ? '--region' : env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
-  const known = RegionInfo.regions.map(region => region.name);
-  const suggestion = nearest(options.region.toLowerCase(), known);
   if (options.region === '') {
     throw new UsageError('No AWS Region: pass --region (such as --region eu-west-1) or set AWS_REGION.');
   }
-  if (!known.includes(options.region) && (values['allow-unknown-region'] !== true || !REGION.test(options.region))) {
-    throw new UsageError(
-      `${REGION.test(options.region) ? 'Unknown' : 'Invalid'} Region '${options.region}' (from ${source})` +
-      (suggestion ? `: did you mean '${suggestion}'?` : ": use a Region code such as 'eu-west-1'.") +
-      (REGION.test(options.region) ? ' For a Region newer than this version, add --allow-unknown-region.' : ''),
-    );
-  }
+  checkRegion(options.region, values.region !== undefined ? '--region' : env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION',
+    options.allowUnknownRegion);
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(options.stackName)) {
     throw new UsageError(`Invalid --stack-name '${options.stackName}': stack names are 1-128 letters, digits or '-', starting with a letter.`);
   }
@@ -171,6 +188,22 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     }
   }
   return options;
+}
+
+/**
+ * Refuses a Region this version does not know (unless allowed and shaped like one), suggesting
+ * the nearest known one; `source` says where it came from.
+ */
+export function checkRegion(region: string, source: string, allowUnknown: boolean): void {
+  const known = RegionInfo.regions.map(r => r.name);
+  if (known.includes(region) && REGION.test(region)) return;
+  if (allowUnknown && REGION.test(region)) return;
+  const suggestion = nearest(region.toLowerCase(), known);
+  throw new UsageError(
+    `${REGION.test(region) ? 'Unknown' : 'Invalid'} Region '${region}' (from ${source})` +
+    (suggestion ? `: did you mean '${suggestion}'?` : ": use a Region code such as 'eu-west-1'.") +
+    (REGION.test(region) ? ' For a Region newer than this version, add --allow-unknown-region.' : ''),
+  );
 }
 
 /**

@@ -89,7 +89,7 @@ function repositoriesOf(options: CliOptions): GitHubRepository[] {
  * template shape this command writes passes cfn-lint in the project's tests. The library's own
  * checks (names, subjects, the trust policy's size, the workflow) run either way.
  */
-function synthesize(app: App, validateTemplate: boolean) {
+export function synthesize(app: App, validateTemplate: boolean) {
   const saved = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = validateTemplate ? 'true' : 'false';
   try {

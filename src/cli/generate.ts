@@ -3,6 +3,7 @@ import { CliIo } from './command';
 import { assertWritableDirectory, present, unchanged, writeAll } from './files';
 import { HELP, parseCliOptions } from './generate-options';
 import { synthesizeCliStack } from './generate-stack';
+import { runManifest } from './manifest/manifest-command';
 
 /**
  * The main command: turns repository names into a deployable CloudFormation template
@@ -14,6 +15,7 @@ export function runGenerate(args: string[], io: CliIo): number {
     io.stdout(HELP);
     return 0;
   }
+  if (options.config !== undefined) return runManifest({ ...options, config: options.config }, io);
   const out = path.resolve(io.cwd, options.out);
   const templateFile = path.join(out, `${options.stackName}.template.yaml`);
   const workflowFile = path.join(out, '.github', 'workflows', `${options.stackName}.yml`);

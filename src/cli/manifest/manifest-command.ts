@@ -1,0 +1,208 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { manifestRoles, ManifestRole } from './manifest-roles';
+import { ManifestError, readManifest } from './read-manifest';
+import { assignStacks, parseAssignment, RoleCost, StackAssignment } from './stack-plan';
+import { toYaml } from '../../private/yaml-text';
+import { GitHubOidcProvider, IGitHubOidcProvider } from '../../provider';
+import { GitHubActionsRole } from '../../role';
+import { CliIo, UsageError } from '../command';
+import { assertWritableDirectory, present, unchanged, writeAll } from '../files';
+import { checkRegion } from '../generate-options';
+import { synthesize } from '../generate-stack';
+import { buildRole } from '../role-spec';
+
+/** CloudFormation takes a template body up to this size; larger ones go through S3 (up to 1 MB). */
+const TEMPLATE_BODY_BYTES = 51_200;
+const TEMPLATE_S3_BYTES = 1_000_000;
+
+/** What `--config` takes from the command line besides the manifest. */
+export interface ManifestOptions {
+  readonly config: string;
+  /** From --region, $AWS_REGION or $AWS_DEFAULT_REGION; the manifest's region wins over the environment's. */
+  readonly region: string;
+  readonly regionFromFlag: boolean;
+  readonly allowUnknownRegion: boolean;
+  readonly out: string;
+  readonly force: boolean;
+  readonly validateTemplate: boolean;
+}
+
+/**
+ * `--config FILE`: the roles a manifest lists, in as many stacks as CloudFormation's limits need
+ * (each role staying in the stack it was first given), and a workflow per repository and role.
+ */
+export function runManifest(options: ManifestOptions, io: CliIo): number {
+  const file = path.resolve(io.cwd, options.config);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new UsageError(`Cannot read the manifest --config '${options.config}': no such file.`);
+  }
+  const data = readManifest(fs.readFileSync(file, 'utf8'), options.config);
+  const manifest = data.value;
+  const region = options.regionFromFlag || manifest.region === undefined ? options.region : manifest.region;
+  if (region === '') throw new UsageError('No AWS Region: give region in the manifest, pass --region (such as --region eu-west-1) or set AWS_REGION.');
+  checkRegion(region, options.regionFromFlag ? '--region' : manifest.region !== undefined ? 'the manifest' : 'AWS_REGION', options.allowUnknownRegion);
+  const stackName: string = manifest.stackName ?? 'github-actions-oidc';
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,120}$/.test(stackName)) {
+    throw new ManifestError([`${data.at('stackName')}: invalid stack name '${stackName}': stack names are letters, digits or '-', starting with a letter (at most 120 here, for the '-2', '-3' of more stacks).`]);
+  }
+  const roles = manifestRoles(data);
+
+  const out = path.resolve(io.cwd, options.out);
+  assertWritableDirectory(out, options.out);
+  const assignmentFile = path.join(out, `${stackName}.stacks.json`);
+  const previous = parseAssignment(fs.existsSync(assignmentFile) ? fs.readFileSync(assignmentFile, 'utf8') : undefined, assignmentFile);
+  const assignment = assignStacks(roles.map(costOf), stackName, previous);
+
+  const built = buildStacks(roles, assignment, region, manifest.provider === 'existing', options.validateTemplate, data.at);
+  const files = new Map<string, string>();
+  for (const stack of built.stacks) files.set(path.join(out, `${stack.name}.template.yaml`), stack.template);
+  for (const [relative, text] of built.workflows) files.set(path.join(out, relative), text);
+  files.set(assignmentFile, `${JSON.stringify(assignment, null, 2)}\n`);
+
+  const changed = [...files].filter(([target, text]) => !unchanged(target, text));
+  const existing = changed.filter(([target]) => present(target) && target !== assignmentFile);
+  if (existing.length > 0 && !options.force) {
+    throw new Error(
+      `Not overwriting ${existing.length} file(s) that exist and differ from what this run would write, such as ${existing[0][0]}. ` +
+      'Choose another --out, or add --force.',
+    );
+  }
+  writeAll(changed);
+  io.stdout(nextSteps(built, assignment, previous, region, out, io.cwd, assignmentFile));
+  return 0;
+}
+
+/** What a role adds to its stack: the role, its push policy and new ECR repositories; its ARN, subjects and repository URIs. */
+function costOf(role: ManifestRole): RoleCost {
+  const ecr = role.spec.ecrRepositories.length;
+  return {
+    name: role.name,
+    resources: 1 + (ecr > 0 ? 1 : 0) + (role.spec.existingEcrRepository ? 0 : ecr),
+    outputs: 2 + ecr,
+  };
+}
+
+interface BuiltStack {
+  readonly name: string;
+  readonly template: string;
+  readonly bytes: number;
+  readonly resources: number;
+  readonly roles: number;
+}
+
+interface Built {
+  readonly stacks: BuiltStack[];
+  /** Workflow path under --out to its text. */
+  readonly workflows: Map<string, string>;
+  readonly repositories: number;
+}
+
+function buildStacks(
+  roles: ManifestRole[], assignment: StackAssignment, region: string, existingProvider: boolean, validateTemplate: boolean,
+  at: (path: string) => string,
+): Built {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-github-actions-oidc-'));
+  try {
+    const app = new App({ outdir, analyticsReporting: false });
+    const byName = new Map(roles.map(role => [role.name, role]));
+    const constructs = new Map<string, GitHubActionsRole>();
+    const attempt = <T>(role: ManifestRole, build: () => T): T => {
+      try {
+        return build();
+      } catch (error) {
+        throw new ManifestError([`${at(role.path)}: role '${role.name}': ${(error as Error).message}`]);
+      }
+    };
+    assignment.stacks.forEach((planned, i) => {
+      const stack = new Stack(app, planned.name, {
+        env: { region },
+        synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+        description: `Roles for GitHub Actions (cdk-github-actions-oidc), ${i + 1} of ${assignment.stacks.length}`,
+      });
+      let provider: IGitHubOidcProvider;
+      if (i === 0 && !existingProvider) {
+        provider = new GitHubOidcProvider(stack, 'GitHub');
+        new CfnOutput(stack, 'ProviderArn', { value: provider.oidcProviderArn, description: 'ARN of the IAM OIDC provider for GitHub Actions' });
+      } else {
+        provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
+      }
+      const ids = new Set<string>();
+      for (const name of planned.roles) {
+        const role = byName.get(name)!;
+        let id = constructId(name);
+        for (let n = 2; ids.has(id); n++) id = `${constructId(name)}${n}`;
+        ids.add(id);
+        constructs.set(name, attempt(role, () => buildRole(stack, id, provider, role.spec)));
+      }
+    });
+    const assembly = synthesize(app, validateTemplate);
+
+    const stacks = assignment.stacks.map(planned => {
+      const template = assembly.getStackByName(planned.name).template;
+      const resources = Object.keys(template.Resources ?? {}).length;
+      const outputs = Object.keys(template.Outputs ?? {}).length;
+      const text = toYaml(template);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (resources > 500 || outputs > 200 || bytes > TEMPLATE_S3_BYTES) {
+        throw new Error(`Stack ${planned.name} came out with ${resources} resources, ${outputs} outputs and ${bytes} bytes, over CloudFormation's limits (500, 200, 1 MB). Please report this.`);
+      }
+      return { name: planned.name, template: text, bytes, resources, roles: planned.roles.length };
+    });
+
+    // One workflow per repository and role; where a repository has several roles, each reads its ARN from its own variable.
+    const rolesOf = new Map<string, string[]>();
+    for (const role of roles) {
+      for (const repository of role.spec.repositories) rolesOf.set(repository._claimValue, [...rolesOf.get(repository._claimValue) ?? [], role.name]);
+    }
+    const workflows = new Map<string, string>();
+    for (const role of roles) {
+      for (const repository of role.spec.repositories) {
+        const variable = rolesOf.get(repository._claimValue)!.length === 1 ? 'AWS_ROLE_ARN' : `AWS_ROLE_ARN_${role.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+        const options = { region, repository, roleArnVariable: variable, workflowName: role.name };
+        const text = attempt(role, () => constructs.get(role.name)!.renderWorkflow(options));
+        workflows.set(path.join('workflows', repository.owner, repository.name, '.github', 'workflows', `${role.name}.yml`), text);
+      }
+    }
+    return { stacks, workflows, repositories: rolesOf.size };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A construct ID from a role name: its letters and digits, each part capitalized (`octo-app-deploy` is `OctoAppDeploy`). */
+function constructId(name: string): string {
+  const id = name.split(/[^A-Za-z0-9]+/).filter(part => part !== '').map(part => part[0].toUpperCase() + part.slice(1)).join('');
+  return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
+}
+
+function nextSteps(
+  built: Built, assignment: StackAssignment, previous: StackAssignment | undefined, region: string, out: string, cwd: string, assignmentFile: string,
+): string {
+  const shown = (file: string) => (file.startsWith(`${cwd}${path.sep}`) ? path.relative(cwd, file) : file);
+  const large = built.stacks.filter(stack => stack.bytes > TEMPLATE_BODY_BYTES);
+  const gone = (previous?.stacks ?? []).map(stack => stack.name).filter(name => !assignment.stacks.some(stack => stack.name === name));
+  const roles = built.stacks.reduce((total, stack) => total + stack.roles, 0);
+  return [
+    `Wrote ${built.stacks.length} CloudFormation template${built.stacks.length === 1 ? '' : 's'} for ${roles} roles, and ${built.workflows.size} workflows for ${built.repositories} repositories:`,
+    ...built.stacks.map(stack => `  ${shown(path.join(out, `${stack.name}.template.yaml`))} (${stack.roles} roles, ${stack.resources} resources, ${stack.bytes} bytes)`),
+    `  ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github/workflows/<role>.yml`,
+    `  ${shown(assignmentFile)} (which stack holds each role: commit it with the templates, so that no role ever moves)`,
+    '',
+    'Next steps:',
+    `  1. Deploy the stacks, ${assignment.stacks[0].name} first (it ${built.stacks.length > 1 ? 'holds the provider' : 'holds everything'}):`,
+    ...built.stacks.map(stack => `     aws cloudformation deploy --template-file ${shown(path.join(out, `${stack.name}.template.yaml`))} --stack-name ${stack.name} \\\n` +
+      `       --capabilities CAPABILITY_NAMED_IAM --region ${region}${stack.bytes > TEMPLATE_BODY_BYTES ? ' --s3-bucket BUCKET' : ''}`),
+    ...(large.length > 0
+      ? [`     ${large.map(stack => stack.name).join(', ')} ${large.length === 1 ? 'is' : 'are'} over the ${TEMPLATE_BODY_BYTES} bytes CloudFormation takes directly: ` +
+        `give --s3-bucket an S3 bucket in ${region} that you can write to, and the command uploads the template there.`]
+      : []),
+    ...gone.map(name => `     ${name} holds no role any more: delete it with aws cloudformation delete-stack --stack-name ${name} --region ${region}`),
+    "  2. In each repository, set the repository variables its workflows' first lines name to the roles' ARNs",
+    '     (arn:aws:iam::ACCOUNT:role/ROLE-NAME; the stacks\' outputs list them).',
+    `  3. Copy ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github into each repository and commit it.`,
+    '',
+  ].join('\n');
+}
