@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnCondition, CfnParameter, CfnResource, Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
@@ -102,6 +102,38 @@ export class GitHubOidcProvider extends iam.OidcProviderNative implements IGitHu
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     return new ImportedGitHubOidcProvider(scope, id, arn, issuer);
+  }
+
+  /**
+   * A provider that each deployment creates or reuses, as a parameter says: for a stack deployed
+   * to many accounts (a CloudFormation StackSet), where some accounts already hold the provider.
+   *
+   * The stack gets a parameter `<id>CreateProvider` (`true` by default, `false` where the account
+   * has the provider for the issuer already). Either way, the roles trust the account's provider
+   * for the issuer by its well-known ARN (`arn:<partition>:iam::<account>:oidc-provider/<issuer>`),
+   * never an ARN the parameter could name, and wait for the provider where the stack creates it.
+   *
+   * @param props the provider's properties, for deployments that create it
+   * @example
+   * declare const stack: Stack;
+   * const provider = GitHubOidcProvider.createdOrReused(stack, 'GitHub');
+   */
+  public static createdOrReused(scope: Construct, id: string, props: GitHubOidcProviderProps = {}): IGitHubOidcProvider {
+    const stack = Stack.of(scope);
+    const create = new CfnParameter(stack, `${id}CreateProvider`, {
+      type: 'String',
+      allowedValues: ['true', 'false'],
+      default: 'true',
+      description: `Whether this stack creates the account's IAM OIDC provider for ${(props.issuer ?? GitHubIssuer.GITHUB_COM).url} ` +
+        "('true'), or uses the one the account already has ('false': an account holds one provider per issuer)",
+    });
+    const condition = new CfnCondition(stack, `${id}CreatesProvider`, { expression: Fn.conditionEquals(create.valueAsString, 'true') });
+    const created = new GitHubOidcProvider(scope, id, props);
+    (created.node.defaultChild as CfnResource).cfnOptions.condition = condition;
+    const existing = GitHubOidcProvider.fromAccount(scope, `${id}Existing`, { issuer: created.issuer });
+    // The same ARN either way; through Fn::If, a role waits for the provider where the stack creates it.
+    const arn = Fn.conditionIf(condition.logicalId, created.oidcProviderArn, existing.oidcProviderArn).toString();
+    return new ImportedGitHubOidcProvider(scope, `${id}CreatedOrReused`, arn, created.issuer);
   }
 
   /**

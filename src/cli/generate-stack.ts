@@ -38,9 +38,9 @@ export function synthesizeCliStack(options: CliOptions): CliResult {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
     });
 
-    const provider = options.existingProvider
-      ? GitHubOidcProvider.fromAccount(stack, 'GitHub')
-      : new GitHubOidcProvider(stack, 'GitHub');
+    const provider = options.stackSet ? GitHubOidcProvider.createdOrReused(stack, 'GitHub')
+      : options.existingProvider ? GitHubOidcProvider.fromAccount(stack, 'GitHub')
+        : new GitHubOidcProvider(stack, 'GitHub');
     new CfnOutput(stack, 'ProviderArn', {
       value: provider.oidcProviderArn,
       description: 'ARN of the IAM OIDC provider for GitHub Actions',

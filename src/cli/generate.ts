@@ -4,6 +4,7 @@ import { assertWritableDirectory, present, unchanged, writeAll } from './files';
 import { HELP, parseCliOptions } from './generate-options';
 import { synthesizeCliStack } from './generate-stack';
 import { runManifest } from './manifest/manifest-command';
+import { stackSetSteps } from './stack-set-steps';
 
 /**
  * The main command: turns repository names into a deployable CloudFormation template
@@ -35,6 +36,21 @@ export function runGenerate(args: string[], io: CliIo): number {
 
   const shown = (file: string) => (file.startsWith(`${io.cwd}${path.sep}`) ? path.relative(io.cwd, file) : file);
   const variables = [...result.workflow.matchAll(/^# Before the first run, set the repository variable (\w+) to (.*)\.$/gm)];
+  if (options.stackSet) {
+    io.stdout([
+      `Wrote ${shown(templateFile)} (CloudFormation template for a StackSet, ${result.resourceCount} resources)`,
+      `Wrote ${shown(workflowFile)} (GitHub Actions workflow)`,
+      '',
+      'Next steps:',
+      ...stackSetSteps(shown(templateFile), options.stackName, options.region, Buffer.byteLength(result.template, 'utf8')),
+      `  3. In ${options.repositories.join(', ')}, set the repository variable the workflow's first lines name to the role's ARN in the`,
+      `     account it deploys to, arn:aws:iam::ACCOUNT:role/${options.roleName}; where each environment deploys to another account, set it`,
+      '     as an environment variable of each environment (Settings > Environments) instead: the job reads that one first.',
+      `  4. Commit ${path.relative(out, workflowFile)} to ${options.repositories.join(', ')}.`,
+      '',
+    ].join('\n'));
+    return 0;
+  }
   io.stdout([
     `Wrote ${shown(templateFile)} (CloudFormation template, ${result.resourceCount} resources)`,
     `Wrote ${shown(workflowFile)} (GitHub Actions workflow)`,

@@ -13,9 +13,9 @@ import { assertWritableDirectory, present, unchanged, writeAll } from '../files'
 import { checkRegion } from '../generate-options';
 import { synthesize } from '../generate-stack';
 import { buildRole } from '../role-spec';
+import { stackSetSteps, TEMPLATE_BODY_BYTES } from '../stack-set-steps';
 
-/** CloudFormation takes a template body up to this size; larger ones go through S3 (up to 1 MB). */
-const TEMPLATE_BODY_BYTES = 51_200;
+/** The most a template may have through S3. */
 const TEMPLATE_S3_BYTES = 1_000_000;
 
 /** What `--config` takes from the command line besides the manifest. */
@@ -28,6 +28,8 @@ export interface ManifestOptions {
   readonly out: string;
   readonly force: boolean;
   readonly validateTemplate: boolean;
+  /** One template for a StackSet: the provider created or reused per account by a parameter. */
+  readonly stackSet: boolean;
 }
 
 /**
@@ -55,8 +57,16 @@ export function runManifest(options: ManifestOptions, io: CliIo): number {
   const assignmentFile = path.join(out, `${stackName}.stacks.json`);
   const previous = parseAssignment(fs.existsSync(assignmentFile) ? fs.readFileSync(assignmentFile, 'utf8') : undefined, assignmentFile);
   const assignment = assignStacks(roles.map(costOf), stackName, previous);
+  if (options.stackSet && (assignment.stacks.length > 1 || manifest.provider === 'existing')) {
+    throw new UsageError(manifest.provider === 'existing'
+      ? "--stack-set decides per account whether to create the provider (parameter GitHubCreateProvider): leave out 'provider: existing'."
+      : `--stack-set writes one template, and these roles need ${assignment.stacks.length} stacks: a StackSet deploys each template on its own ` +
+        "schedule, so a later stack's roles could come before the first one's provider. Split the manifest into manifests that " +
+        'each fit one stack (about 95 roles), the first with the provider, or deploy the provider in an own StackSet first.');
+  }
 
-  const built = buildStacks(roles, assignment, region, manifest.provider === 'existing', options.validateTemplate, data.at);
+  const provider = options.stackSet ? 'createdOrReused' : manifest.provider === 'existing' ? 'existing' : 'created';
+  const built = buildStacks(roles, assignment, region, provider, options.validateTemplate, data.at);
   const files = new Map<string, string>();
   for (const stack of built.stacks) files.set(path.join(out, `${stack.name}.template.yaml`), stack.template);
   for (const [relative, text] of built.workflows) files.set(path.join(out, relative), text);
@@ -71,7 +81,7 @@ export function runManifest(options: ManifestOptions, io: CliIo): number {
     );
   }
   writeAll(changed);
-  io.stdout(nextSteps(built, assignment, previous, region, out, io.cwd, assignmentFile));
+  io.stdout(nextSteps(built, assignment, previous, region, out, io.cwd, assignmentFile, options.stackSet));
   return 0;
 }
 
@@ -101,7 +111,7 @@ interface Built {
 }
 
 function buildStacks(
-  roles: ManifestRole[], assignment: StackAssignment, region: string, existingProvider: boolean, validateTemplate: boolean,
+  roles: ManifestRole[], assignment: StackAssignment, region: string, providerKind: 'created' | 'existing' | 'createdOrReused', validateTemplate: boolean,
   at: (path: string) => string,
 ): Built {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-github-actions-oidc-'));
@@ -123,8 +133,8 @@ function buildStacks(
         description: `Roles for GitHub Actions (cdk-github-actions-oidc), ${i + 1} of ${assignment.stacks.length}`,
       });
       let provider: IGitHubOidcProvider;
-      if (i === 0 && !existingProvider) {
-        provider = new GitHubOidcProvider(stack, 'GitHub');
+      if (i === 0 && providerKind !== 'existing') {
+        provider = providerKind === 'created' ? new GitHubOidcProvider(stack, 'GitHub') : GitHubOidcProvider.createdOrReused(stack, 'GitHub');
         new CfnOutput(stack, 'ProviderArn', { value: provider.oidcProviderArn, description: 'ARN of the IAM OIDC provider for GitHub Actions' });
       } else {
         provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
@@ -180,6 +190,7 @@ function constructId(name: string): string {
 
 function nextSteps(
   built: Built, assignment: StackAssignment, previous: StackAssignment | undefined, region: string, out: string, cwd: string, assignmentFile: string,
+  stackSet: boolean,
 ): string {
   const shown = (file: string) => (file.startsWith(`${cwd}${path.sep}`) ? path.relative(cwd, file) : file);
   const large = built.stacks.filter(stack => stack.bytes > TEMPLATE_BODY_BYTES);
@@ -192,17 +203,30 @@ function nextSteps(
     `  ${shown(assignmentFile)} (which stack holds each role: commit it with the templates, so that no role ever moves)`,
     '',
     'Next steps:',
-    `  1. Deploy the stacks, ${assignment.stacks[0].name} first (it ${built.stacks.length > 1 ? 'holds the provider' : 'holds everything'}):`,
-    ...built.stacks.map(stack => `     aws cloudformation deploy --template-file ${shown(path.join(out, `${stack.name}.template.yaml`))} --stack-name ${stack.name} \\\n` +
-      `       --capabilities CAPABILITY_NAMED_IAM --region ${region}${stack.bytes > TEMPLATE_BODY_BYTES ? ' --s3-bucket BUCKET' : ''}`),
-    ...(large.length > 0
-      ? [`     ${large.map(stack => stack.name).join(', ')} ${large.length === 1 ? 'is' : 'are'} over the ${TEMPLATE_BODY_BYTES} bytes CloudFormation takes directly: ` +
-        `give --s3-bucket an S3 bucket in ${region} that you can write to, and the command uploads the template there.`]
-      : []),
-    ...gone.map(name => `     ${name} holds no role any more: delete it with aws cloudformation delete-stack --stack-name ${name} --region ${region}`),
-    "  2. In each repository, set the repository variables its workflows' first lines name to the roles' ARNs",
-    '     (arn:aws:iam::ACCOUNT:role/ROLE-NAME; the stacks\' outputs list them).',
-    `  3. Copy ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github into each repository and commit it.`,
-    '',
+    ...(stackSet ? [
+      ...stackSetSteps(shown(path.join(out, `${built.stacks[0].name}.template.yaml`)), built.stacks[0].name, region, built.stacks[0].bytes),
+      "  3. In each repository, set the repository variables its workflows' first lines name to the roles' ARNs in the account it",
+      '     deploys to (arn:aws:iam::ACCOUNT:role/ROLE-NAME); where each environment deploys to another account, set them as',
+      '     environment variables of each environment instead: a job in an environment reads those first.',
+      `  4. Copy ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github into each repository and commit it.`,
+      '',
+    ] : deploySteps()),
   ].join('\n');
+
+  function deploySteps(): string[] {
+    return [
+      `  1. Deploy the stacks, ${assignment.stacks[0].name} first (it ${built.stacks.length > 1 ? 'holds the provider' : 'holds everything'}):`,
+      ...built.stacks.map(stack => `     aws cloudformation deploy --template-file ${shown(path.join(out, `${stack.name}.template.yaml`))} --stack-name ${stack.name} \\\n` +
+      `       --capabilities CAPABILITY_NAMED_IAM --region ${region}${stack.bytes > TEMPLATE_BODY_BYTES ? ' --s3-bucket BUCKET' : ''}`),
+      ...(large.length > 0
+        ? [`     ${large.map(stack => stack.name).join(', ')} ${large.length === 1 ? 'is' : 'are'} over the ${TEMPLATE_BODY_BYTES} bytes CloudFormation takes directly: ` +
+        `give --s3-bucket an S3 bucket in ${region} that you can write to, and the command uploads the template there.`]
+        : []),
+      ...gone.map(name => `     ${name} holds no role any more: delete it with aws cloudformation delete-stack --stack-name ${name} --region ${region}`),
+      "  2. In each repository, set the repository variables its workflows' first lines name to the roles' ARNs",
+      '     (arn:aws:iam::ACCOUNT:role/ROLE-NAME; the stacks\' outputs list them).',
+      `  3. Copy ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github into each repository and commit it.`,
+      '',
+    ];
+  }
 }
