@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -67,4 +68,28 @@ test("the README shows the conditions a role's claim conditions write", () => {
   const statements = trustPolicy(synth(stack)).Statement;
   expect(statements).toHaveLength(1);
   expect(JSON.stringify(statements[0].Condition, null, 2)).toBe(blockAfter("writes this statement's conditions", 'json'));
+});
+
+describe("the README's manifest", () => {
+  function runIn(dir: string, args: string[]): string {
+    let output = '';
+    runCli(args, { env: {}, cwd: dir, stdout: text => { output += text; }, stderr: text => { output += text; } });
+    return output.trimEnd();
+  }
+
+  test('writes what the README says it writes, and prints its next steps', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-manifest-'));
+    fs.writeFileSync(path.join(dir, 'roles.yaml'), `${blockAfter('Write the roles in a', 'yaml')}\n`);
+    expect(blockAfter('npx cdk-github-actions-oidc --config roles.yaml --out out', 'text')).toBe(runIn(dir, ['--config', 'roles.yaml', '--out', 'out']));
+    const schema = JSON.parse(runIn(dir, ['--config-schema']));
+    expect(schema.title).toBe('cdk-github-actions-oidc manifest');
+  });
+
+  test('reports mistakes as the README shows', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-manifest-'));
+    fs.writeFileSync(path.join(dir, 'roles.yaml'), [
+      'region: eu-west-1', 'roles:', '  - name: deploy', '    repositories: [octo-org/octo-app]', '    branchs: [main]', '    tags: v*', '',
+    ].join('\n'));
+    expect(blockAfter('**Mistakes are reported all at once', 'text')).toBe(runIn(dir, ['--config', 'roles.yaml']).replace(/\nRun with --help for the flags\.$/, ''));
+  });
 });

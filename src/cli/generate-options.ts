@@ -32,6 +32,8 @@ export interface CliOptions {
   readonly validateTemplate: boolean;
   /** A manifest of roles (--config), instead of the flags that describe one role. */
   readonly config?: string;
+  /** Print the manifest's JSON Schema (--config-schema) and nothing else. */
+  readonly configSchema?: boolean;
   readonly regionFromFlag: boolean;
   readonly allowUnknownRegion: boolean;
 }
@@ -61,6 +63,7 @@ Many roles:
                               as many stacks as CloudFormation's limits need, a workflow per repository
                               and role, and FILE's stacks.json beside the templates (see the README,
                               "Across an organization")
+  --config-schema             print the manifest's JSON Schema, for editors
 
 Options:
   --repo OWNER/NAME           the GitHub repository (repeatable, required); for a repository whose
@@ -123,6 +126,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
         'job-environment': { type: 'string' },
         'help': { type: 'boolean' },
         'config': { type: 'string' },
+        'config-schema': { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -154,7 +158,9 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
     config: values.config as string | undefined,
     regionFromFlag: values.region !== undefined,
     allowUnknownRegion: values['allow-unknown-region'] === true,
+    configSchema: values['config-schema'] === true,
   };
+  if (options.configSchema) return options;
 
   if (options.config !== undefined) {
     const roleFlags = ['repo', 'branch', 'tag', 'environment', 'pull-request', 'merge-queue', 'not-actor', 'ecr-repository',

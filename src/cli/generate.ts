@@ -4,6 +4,7 @@ import { assertWritableDirectory, present, unchanged, writeAll } from './files';
 import { HELP, parseCliOptions } from './generate-options';
 import { synthesizeCliStack } from './generate-stack';
 import { runManifest } from './manifest/manifest-command';
+import { manifestJsonSchema } from './manifest/manifest-schema';
 import { stackSetSteps } from './stack-set-steps';
 
 /**
@@ -14,6 +15,10 @@ export function runGenerate(args: string[], io: CliIo): number {
   const options = parseCliOptions(args, io.env);
   if (options === undefined) {
     io.stdout(HELP);
+    return 0;
+  }
+  if (options.configSchema) {
+    io.stdout(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
     return 0;
   }
   if (options.config !== undefined) return runManifest({ ...options, config: options.config }, io);
