@@ -222,6 +222,15 @@ project.addTask('bench', {
   ],
 });
 
+// The command line's manifest mode at 10, 100 and 1,000 repositories (README "Across an organization").
+project.addTask('bench:manifest', {
+  description: 'Benchmark the command line on manifests of 10, 100 and 1,000 repositories (not part of the tests)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --project tsconfig.dev.json test/bench/manifest-scale.ts' },
+  ],
+});
+
 project.buildWorkflow?.addPostBuildSteps(
   { name: 'Set up Python', uses: 'actions/setup-python@v7.0.0', with: { 'python-version': '3.11' } },
   { name: 'Install test tools', run: project.runTaskCommand(setupTools) },

@@ -14,6 +14,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ts from 'typescript';
 import { Build, byHand, ENV, ISSUER, withLibrary } from './builds';
+import { median, processRun } from './process-run';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
 import { deployedValue } from '../util';
 
@@ -25,11 +26,6 @@ function cdkLibVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function synthMs(build: Build, roles: number): number {
   const start = process.hrtime.bigint();
@@ -79,15 +75,6 @@ function processScript(): string {
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 9);
 
 /** Wall time and peak memory (GNU time's maximum resident set size) of one whole process: start Node.js, load, build, synthesize. */
-function processRun(command: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; rssMiB: number } {
-  const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', cwd: ROOT, env });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  const rssKiB = Number(/(\d+)\s*$/.exec(result.stderr)?.[1] ?? NaN);
-  return { ms, rssMiB: rssKiB / 1024 };
-}
-
 /** Medians of whole processes of both variants, alternating, template validation off. */
 function processBoth(runner: string, roles: number) {
   const env = { ...process.env, CDK_VALIDATION: 'false' };

@@ -182,6 +182,10 @@ function buildStacks(
   }
 }
 
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** A construct ID from a role name: its letters and digits, each part capitalized (`octo-app-deploy` is `OctoAppDeploy`). */
 function constructId(name: string): string {
   const id = name.split(/[^A-Za-z0-9]+/).filter(part => part !== '').map(part => part[0].toUpperCase() + part.slice(1)).join('');
@@ -197,8 +201,10 @@ function nextSteps(
   const gone = (previous?.stacks ?? []).map(stack => stack.name).filter(name => !assignment.stacks.some(stack => stack.name === name));
   const roles = built.stacks.reduce((total, stack) => total + stack.roles, 0);
   return [
-    `Wrote ${built.stacks.length} CloudFormation template${built.stacks.length === 1 ? '' : 's'} for ${roles} roles, and ${built.workflows.size} workflows for ${built.repositories} repositories:`,
-    ...built.stacks.map(stack => `  ${shown(path.join(out, `${stack.name}.template.yaml`))} (${stack.roles} roles, ${stack.resources} resources, ${stack.bytes} bytes)`),
+    `Wrote ${count(built.stacks.length, 'CloudFormation template')} for ${count(roles, 'role')}, and ${count(built.workflows.size, 'workflow')} ` +
+      `for ${count(built.repositories, 'repository', 'repositories')}:`,
+    ...built.stacks.map(stack => `  ${shown(path.join(out, `${stack.name}.template.yaml`))} (${count(stack.roles, 'role')}, ` +
+      `${count(stack.resources, 'resource')}, ${stack.bytes} bytes)`),
     `  ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github/workflows/<role>.yml`,
     `  ${shown(assignmentFile)} (which stack holds each role: commit it with the templates, so that no role ever moves)`,
     '',
