@@ -151,15 +151,14 @@ describe('workflows: one variable per repository and role', () => {
   // value, so all but one workflow assume another role's ARN (and fail, or act with the wrong role's
   // permissions where its trust happens to admit the run). Fix: refuse names that collide after conversion,
   // or make the suffix injective (e.g. add a short hash of the exact name when two collide).
-  test("roles 'a-b' and 'a_b' of one repository read different variables", () => {
+  // Fixed by refusing such names: they would share a logical ID and a variable.
+  test("roles 'a-b' and 'a_b' are refused: they would read one variable", () => {
     const run = cli(['--config', 'roles.yaml', '--region', 'us-east-1'], {
       'roles.yaml': 'roles:\n  - { name: a-b, repositories: [o/r], branches: [main] }\n  - { name: a_b, repositories: [o/r], environments: [production] }\n',
     });
-    expect(run.stderr).toBe('');
-    const ab = variableOf(run.dir, 'o/r', 'a-b');
-    const a_b = variableOf(run.dir, 'o/r', 'a_b');
-    expect({ 'a-b': ab, 'a_b': a_b }).not.toEqual({ 'a-b': 'AWS_ROLE_ARN_A_B', 'a_b': 'AWS_ROLE_ARN_A_B' });
-    expect(ab).not.toBe(a_b);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("roles.yaml:3:13: the role names 'a-b' and 'a_b' both become AB in the template's logical IDs and AWS_ROLE_ARN_A_B in workflows");
+    expect(written(run.dir)).toEqual(['roles.yaml']);
   });
 
   // FINDING (medium): the roles of a repository are counted by its claim value, so 'o/r' (name form) and
@@ -244,17 +243,18 @@ describe('logical IDs stay put when the manifest is edited', () => {
   // sees resource AB change RoleName a-b -> a_b (replacement of a custom-named role, which it refuses) and AB2
   // deleted; the update fails. Fix: derive the ID injectively from the exact name (e.g. append a hash when
   // the name is not already alphanumeric), or record each role's ID in the assignment file.
-  test("removing 'a-b' does not change the logical ID of 'a_b'", () => {
+  // Fixed: IDs come from names alone (names that would share one are refused), so removing a role changes no other's.
+  test("removing 'a-b' does not change the logical ID of 'c-d'", () => {
     const first = cli(['--config', 'roles.yaml', '--region', 'us-east-1'], {
-      'roles.yaml': 'roles:\n  - { name: a-b, repositories: [o/r], branches: [main] }\n  - { name: a_b, repositories: [o/s], branches: [main] }\n',
+      'roles.yaml': 'roles:\n  - { name: a-b, repositories: [o/r], branches: [main] }\n  - { name: c-d, repositories: [o/s], branches: [main] }\n',
     });
     expect(first.stderr).toBe('');
     const before = roleIds(templateOf(first.dir));
     const second = cli(['--config', 'roles.yaml', '--region', 'us-east-1', '--force'], {
-      'roles.yaml': 'roles:\n  - { name: a_b, repositories: [o/s], branches: [main] }\n',
+      'roles.yaml': 'roles:\n  - { name: c-d, repositories: [o/s], branches: [main] }\n',
     }, first.dir);
     expect(second.stderr).toBe('');
-    expect(roleIds(templateOf(second.dir)).a_b).toBe(before.a_b);
+    expect(roleIds(templateOf(second.dir))['c-d']).toBe(before['c-d']);
   });
 
   // FINDING (medium, deploy failure): ECR repositories get IDs by list position (<Role>EcrRepository1, 2, ...),
@@ -278,7 +278,7 @@ describe('logical IDs stay put when the manifest is edited', () => {
 
   // PINNED (held): reordering the manifest changes nothing (the assignment keeps the order).
   test('reordering the roles of a manifest writes the same files', () => {
-    const roles = ['  - { name: a-b, repositories: [o/r], branches: [main] }', '  - { name: a_b, repositories: [o/s], branches: [main] }'];
+    const roles = ['  - { name: a-b, repositories: [o/r], branches: [main] }', '  - { name: c_d, repositories: [o/s], branches: [main] }'];
     const first = cli(['--config', 'roles.yaml', '--region', 'us-east-1'], { 'roles.yaml': `roles:\n${roles.join('\n')}\n` });
     const template = read(first.dir, 'github-actions-oidc.template.yaml');
     const second = cli(['--config', 'roles.yaml', '--region', 'us-east-1'], { 'roles.yaml': `roles:\n${[...roles].reverse().join('\n')}\n` }, first.dir);
@@ -333,7 +333,7 @@ describe('the assignment file', () => {
   // PINNED (held): a corrupt assignment is refused with the file named and the fix, nothing written.
   test('corrupt assignment: refused, file named, nothing written', () => {
     const run = cli(['--config', 'roles.yaml', '--region', 'us-east-1'], { 'roles.yaml': manifest, 'github-actions-oidc.stacks.json': '{"stacks": [' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2); // a mistake in the input, as for the manifest
     expect(run.stderr).toMatch(/Cannot read .*github-actions-oidc\.stacks\.json: .*restore it from version control/);
     expect(written(run.dir)).toEqual(['github-actions-oidc.stacks.json', 'roles.yaml']);
   });
@@ -380,7 +380,7 @@ describe('the assignment file', () => {
     expect(roleNamesIn(first.dir, 'github-actions-oidc-2')).toEqual(['b']);
     const second = cli(['--config', 'roles.yaml', '--region', 'us-east-1', '--force'], { 'roles.yaml': 'roles:\n  - { name: a, repositories: [o/a], branches: [main] }\n' }, first.dir);
     expect(second.stderr).toBe('');
-    expect(second.stdout).toContain('github-actions-oidc-2 holds no role any more: delete it');
+    expect(second.stdout).toContain('github-actions-oidc-2 holds no role any more (its template was removed): delete it');
     const stale = fs.existsSync(path.join(second.dir, 'github-actions-oidc-2.template.yaml')) ? roleNamesIn(second.dir, 'github-actions-oidc-2') : [];
     expect(stale).toEqual([]);
   });
@@ -470,7 +470,7 @@ describe('CloudFormation limits and deploy steps', () => {
     const before = written(first.dir).map(file => [file, read(first.dir, file)]);
     const second = cli(['--config', 'roles.yaml', '--force'], { 'roles.yaml': many(i => (i === 0 ? `, ecrRepositories: [${Array.from({ length: 5 }, (_, j) => `repo-${j}`).join(', ')}]` : '')) }, first.dir);
     expect(second.code).not.toBe(0);
-    expect(second.stderr).toMatch(/Stack github-actions-oidc would hold \d+ resources and \d+ outputs, over CloudFormation's limits/);
+    expect(second.stderr).toMatch(/Stack github-actions-oidc would hold \d+ resources, \d+ outputs and about \d+ bytes, over CloudFormation's limits/);
     expect(second.stderr).not.toMatch(/\n\s+at /);
     expect(written(second.dir).filter(file => file !== 'roles.yaml').map(file => [file, read(second.dir, file)]))
       .toEqual(before.filter(([file]) => file !== 'roles.yaml'));
@@ -577,7 +577,7 @@ describe('StackSet templates', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('--permission-model SERVICE_MANAGED --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false');
     expect(run.stdout).toContain('--parameter-overrides ParameterKey=GitHubCreateProvider,ParameterValue=false');
-    expect(run.stdout).toContain('(or a delegated administrator)');
+    expect(run.stdout).toContain('(or a delegated administrator: add --call-as DELEGATED_ADMIN to each command)');
     expect(run.stdout).toContain('--call-as DELEGATED_ADMIN');
   });
 

@@ -210,12 +210,13 @@ describe('many roles: CloudFormation limits by construction, and no role ever mo
   test('assignStacks: for any history of additions and removals, no role moves and no stack overflows', () => {
     const step = fc.record({ add: fc.array(fc.record({ name: fc.stringMatching(/^[a-z]{1,6}$/), ecr: fc.nat(3) }), { maxLength: 60 }), remove: fc.nat(20) });
     fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), history => {
-      let current: Array<{ name: string; resources: number; outputs: number }> = [];
+      let current: Array<{ name: string; resources: number; outputs: number; bytes: number }> = [];
       let previous: ReturnType<typeof assignStacks> | undefined;
       for (const { add, remove } of history) {
         current = current.filter((_, i) => i % 21 !== remove);
         for (const role of add) {
-          if (!current.some(r => r.name === role.name)) current.push({ name: role.name, resources: 2 + role.ecr, outputs: 2 + role.ecr });
+          const cost = { name: role.name, resources: 2 + role.ecr, outputs: 2 + role.ecr, bytes: 3000 };
+          if (!current.some(r => r.name === role.name)) current.push(cost);
         }
         const next = assignStacks(current, 'ci', previous);
         const where = (a: typeof next) => new Map(a.stacks.flatMap(stack => stack.roles.map(role => [role, stack.name] as const)));

@@ -33,6 +33,12 @@ export function writeAll(files: Array<[string, string]>): void {
     written.forEach(partial => fs.rmSync(partial, { force: true }));
     throw error;
   }
+  // A directory where a file goes would stop the renames half way: refuse before the first one.
+  const blocked = files.find(([file]) => fs.existsSync(file) && fs.lstatSync(file).isDirectory());
+  if (blocked) {
+    written.forEach(partial => fs.rmSync(partial, { force: true }));
+    throw new Error(`Cannot write ${blocked[0]}: it is a directory. Move it away; nothing was written.`);
+  }
   for (const [file] of files) fs.renameSync(`${file}.partial`, file);
 }
 

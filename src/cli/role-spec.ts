@@ -29,9 +29,11 @@ export interface RoleSpec {
 /**
  * Adds the role to a stack, with its ARN and subjects as stack outputs named after its ID
  * (`RoleArn`, `RoleTrustedSubjects` for the ID `Role`), and the ECR repositories it pushes to (IDs
- * `<prefix>EcrRepository1`, ...: a stack of one role keeps the IDs its first version had, with no prefix).
+ * `<prefix>EcrRepository<ecrId>`, by position unless told: a stack of one role keeps the IDs its first version had).
  */
-export function buildRole(scope: Construct, id: string, provider: IGitHubOidcProvider, spec: RoleSpec, prefix = id): GitHubActionsRole {
+export function buildRole(
+  scope: Construct, id: string, provider: IGitHubOidcProvider, spec: RoleSpec, prefix = id, ecrId: (name: string, index: number) => string = (_, i) => `${i + 1}`,
+): GitHubActionsRole {
   const props = {
     provider,
     subjects: subjectsOf(spec),
@@ -42,8 +44,8 @@ export function buildRole(scope: Construct, id: string, provider: IGitHubOidcPro
     outputs: true,
   };
   const repositories = spec.ecrRepositories.map((name, i) => spec.existingEcrRepository
-    ? ecr.Repository.fromRepositoryName(scope, `${prefix}EcrRepository${i + 1}`, name)
-    : new ecr.Repository(scope, `${prefix}EcrRepository${i + 1}`, { repositoryName: name, imageScanOnPush: true }));
+    ? ecr.Repository.fromRepositoryName(scope, `${prefix}EcrRepository${ecrId(name, i)}`, name)
+    : new ecr.Repository(scope, `${prefix}EcrRepository${ecrId(name, i)}`, { repositoryName: name, imageScanOnPush: true }));
   const role = repositories.length > 0
     ? new EcrPushRole(scope, id, { ...props, repositories })
     : new GitHubActionsRole(scope, id, props);

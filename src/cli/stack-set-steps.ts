@@ -12,7 +12,7 @@ export function stackSetSteps(templateFile: string, stackSetName: string, region
     ? `--template-url https://BUCKET.s3.${region}.amazonaws.com/${templateFile.split('/').pop()}`
     : `--template-body file://${templateFile}`;
   return [
-    '  1. In the organization\'s management account (or a delegated administrator), create the StackSet:',
+    '  1. In the organization\'s management account (or a delegated administrator: add --call-as DELEGATED_ADMIN to each command), create the StackSet:',
     `     aws cloudformation create-stack-set --stack-set-name ${stackSetName} ${body} \\`,
     '       --permission-model SERVICE_MANAGED --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\',
     `       --capabilities CAPABILITY_NAMED_IAM --region ${region}`,
@@ -26,6 +26,7 @@ export function stackSetSteps(templateFile: string, stackSetName: string, region
     `     aws cloudformation create-stack-instances --stack-set-name ${stackSetName} \\`,
     '       --deployment-targets OrganizationalUnitIds=ou-EXAMPLE,Accounts=111111111111,AccountFilterType=INTERSECTION \\',
     `       --parameter-overrides ParameterKey=GitHubCreateProvider,ParameterValue=false --regions ${region} --region ${region}`,
-    '     (before the others, or after them with update-stack-instances and the same override).',
+    '     (before the others, or after them with update-stack-instances and the same override). Accounts that join the unit',
+    '     later get the default, true: one that already holds the provider fails until given the override.',
   ];
 }

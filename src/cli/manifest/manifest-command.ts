@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
-import { manifestRoles, ManifestRole } from './manifest-roles';
+import { constructId, manifestRoles, ManifestRole, variableFor } from './manifest-roles';
 import { ManifestError, readManifest } from './read-manifest';
 import { assignStacks, parseAssignment, RoleCost, StackAssignment } from './stack-plan';
 import { toYaml } from '../../private/yaml-text';
 import { GitHubOidcProvider, IGitHubOidcProvider } from '../../provider';
 import { GitHubActionsRole } from '../../role';
+import { GitHubRepository } from '../../subject';
 import { CliIo, UsageError } from '../command';
 import { assertWritableDirectory, present, unchanged, writeAll } from '../files';
 import { checkRegion } from '../generate-options';
@@ -56,6 +57,7 @@ export function runManifest(options: ManifestOptions, io: CliIo): number {
   assertWritableDirectory(out, options.out);
   const assignmentFile = path.join(out, `${stackName}.stacks.json`);
   const previous = parseAssignment(fs.existsSync(assignmentFile) ? fs.readFileSync(assignmentFile, 'utf8') : undefined, assignmentFile);
+  assertNotAssignedElsewhere(out, assignmentFile, roles);
   const assignment = assignStacks(roles.map(costOf), stackName, previous);
   if (options.stackSet && (assignment.stacks.length > 1 || manifest.provider === 'existing')) {
     throw new UsageError(manifest.provider === 'existing'
@@ -81,17 +83,55 @@ export function runManifest(options: ManifestOptions, io: CliIo): number {
     );
   }
   writeAll(changed);
+  // The template of a stack left without roles would bring them back if deployed: it goes, and the next steps say so.
+  for (const name of emptied(previous, assignment)) fs.rmSync(path.join(out, `${name}.template.yaml`), { force: true });
   io.stdout(nextSteps(built, assignment, previous, region, out, io.cwd, assignmentFile, options.stackSet));
   return 0;
+}
+
+/** The stacks of the earlier assignment that hold no role any more. */
+function emptied(previous: StackAssignment | undefined, assignment: StackAssignment): string[] {
+  return (previous?.stacks ?? []).map(stack => stack.name).filter(name => !assignment.stacks.some(stack => stack.name === name));
+}
+
+/**
+ * Refuses a run whose roles another assignment file in --out holds (a manifest whose stackName
+ * changed): the roles would be created again in new stacks, which fails while the old ones exist.
+ */
+function assertNotAssignedElsewhere(out: string, assignmentFile: string, roles: ManifestRole[]): void {
+  const names = new Set(roles.map(role => role.name));
+  for (const file of fs.existsSync(out) ? fs.readdirSync(out).filter(f => f.endsWith('.stacks.json')) : []) {
+    const other = path.join(out, file);
+    if (other === assignmentFile) continue;
+    const assignment = parseAssignment(fs.readFileSync(other, 'utf8'), other);
+    const held = assignment!.stacks.flatMap(stack => stack.roles).filter(role => names.has(role));
+    if (held.length > 0) {
+      throw new UsageError(
+        `${other} already places ${held.slice(0, 3).join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''} in the stacks of ` +
+        `'${file.replace(/\.stacks\.json$/, '')}': with another stackName they would be created again in new stacks, which fails while ` +
+        'the old ones exist. Keep the stackName of that file, or delete its stacks and the file first.',
+      );
+    }
+  }
 }
 
 /** What a role adds to its stack: the role, its push policy and new ECR repositories; its ARN, subjects and repository URIs. */
 function costOf(role: ManifestRole): RoleCost {
   const ecr = role.spec.ecrRepositories.length;
+  // A role's text in the template: its fixed text and outputs, its subjects (each in the trust policy and the subjects
+  // output, the trust policy at most 4,096 characters), its conditions, its managed policies' ARNs, and for each ECR
+  // repository the repository and its grants. Generous: the stack plan must never count less.
+  const { repositories, branches, tags, environments, mergeQueues, pullRequest } = role.spec;
+  const contexts = [...branches.map(b => `:ref:refs/heads/${b}`), ...tags.map(t => `:ref:refs/tags/${t}`),
+    ...environments.map(e => `:environment:${e}`), ...mergeQueues.map(q => `:ref:refs/heads/gh-readonly-queue/${q}/pr-*/*`),
+    ...(pullRequest ? [':pull_request'] : [])];
+  const subjects = repositories.reduce((total, r) => total + contexts.reduce((sum, c) => sum + `repo:${r._claimValue}${c}`.length + 8, 0), 0);
   return {
     name: role.name,
     resources: 1 + (ecr > 0 ? 1 : 0) + (role.spec.existingEcrRepository ? 0 : ecr),
     outputs: 2 + ecr,
+    bytes: 2_500 + 3 * Math.min(subjects, 4_096) + subjects + 2 * JSON.stringify(role.spec.claimConditions.map(String)).length
+      + 2 * JSON.stringify(role.spec.managedPolicies).length + 1_500 * ecr,
   };
 }
 
@@ -108,6 +148,8 @@ interface Built {
   /** Workflow path under --out to its text. */
   readonly workflows: Map<string, string>;
   readonly repositories: number;
+  /** Roles held to a reusable workflow, which get no workflow. */
+  readonly reusable: string[];
 }
 
 function buildStacks(
@@ -139,13 +181,11 @@ function buildStacks(
       } else {
         provider = GitHubOidcProvider.fromAccount(stack, 'GitHub');
       }
-      const ids = new Set<string>();
       for (const name of planned.roles) {
         const role = byName.get(name)!;
-        let id = constructId(name);
-        for (let n = 2; ids.has(id); n++) id = `${constructId(name)}${n}`;
-        ids.add(id);
-        constructs.set(name, attempt(role, () => buildRole(stack, id, provider, role.spec)));
+        // IDs from names (refused where two would be the same), so that no edit of the manifest changes another's.
+        const id = constructId(name);
+        constructs.set(name, attempt(role, () => buildRole(stack, id, provider, role.spec, id, ecr => constructId(ecr))));
       }
     });
     const assembly = synthesize(app, validateTemplate);
@@ -162,21 +202,24 @@ function buildStacks(
       return { name: planned.name, template: text, bytes, resources, roles: planned.roles.length };
     });
 
-    // One workflow per repository and role; where a repository has several roles, each reads its ARN from its own variable.
+    // One workflow per repository (by name, whichever form) and role; where a repository has several roles, each reads
+    // its ARN from its own variable. A role held to a reusable workflow gets none: its jobs run that workflow.
+    const key = (repository: GitHubRepository) => repository.fullName.toLowerCase();
     const rolesOf = new Map<string, string[]>();
     for (const role of roles) {
-      for (const repository of role.spec.repositories) rolesOf.set(repository._claimValue, [...rolesOf.get(repository._claimValue) ?? [], role.name]);
+      for (const repository of role.spec.repositories) rolesOf.set(key(repository), [...new Set([...rolesOf.get(key(repository)) ?? [], role.name])]);
     }
     const workflows = new Map<string, string>();
-    for (const role of roles) {
+    const reusable = roles.filter(role => role.spec.claimConditions.some(condition => condition.claim === 'job_workflow_ref')).map(role => role.name);
+    for (const role of roles.filter(r => !reusable.includes(r.name))) {
       for (const repository of role.spec.repositories) {
-        const variable = rolesOf.get(repository._claimValue)!.length === 1 ? 'AWS_ROLE_ARN' : `AWS_ROLE_ARN_${role.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+        const variable = rolesOf.get(key(repository))!.length === 1 ? 'AWS_ROLE_ARN' : variableFor(role.name);
         const options = { region, repository, roleArnVariable: variable, workflowName: role.name };
         const text = attempt(role, () => constructs.get(role.name)!.renderWorkflow(options));
         workflows.set(path.join('workflows', repository.owner, repository.name, '.github', 'workflows', `${role.name}.yml`), text);
       }
     }
-    return { stacks, workflows, repositories: rolesOf.size };
+    return { stacks, workflows, repositories: rolesOf.size, reusable };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -186,11 +229,6 @@ function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A construct ID from a role name: its letters and digits, each part capitalized (`octo-app-deploy` is `OctoAppDeploy`). */
-function constructId(name: string): string {
-  const id = name.split(/[^A-Za-z0-9]+/).filter(part => part !== '').map(part => part[0].toUpperCase() + part.slice(1)).join('');
-  return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
-}
 
 function nextSteps(
   built: Built, assignment: StackAssignment, previous: StackAssignment | undefined, region: string, out: string, cwd: string, assignmentFile: string,
@@ -198,8 +236,10 @@ function nextSteps(
 ): string {
   const shown = (file: string) => (file.startsWith(`${cwd}${path.sep}`) ? path.relative(cwd, file) : file);
   const large = built.stacks.filter(stack => stack.bytes > TEMPLATE_BODY_BYTES);
-  const gone = (previous?.stacks ?? []).map(stack => stack.name).filter(name => !assignment.stacks.some(stack => stack.name === name));
+  const gone = emptied(previous, assignment);
   const roles = built.stacks.reduce((total, stack) => total + stack.roles, 0);
+  const kept = new Set(assignment.stacks.flatMap(stack => stack.roles));
+  const leaving = (previous?.stacks ?? []).flatMap(stack => stack.roles).filter(role => !kept.has(role));
   return [
     `Wrote ${count(built.stacks.length, 'CloudFormation template')} for ${count(roles, 'role')}, and ${count(built.workflows.size, 'workflow')} ` +
       `for ${count(built.repositories, 'repository', 'repositories')}:`,
@@ -207,6 +247,10 @@ function nextSteps(
       `${count(stack.resources, 'resource')}, ${stack.bytes} bytes)`),
     `  ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github/workflows/<role>.yml`,
     `  ${shown(assignmentFile)} (which stack holds each role: commit it with the templates, so that no role ever moves)`,
+    ...(leaving.length > 0 ? ['', `Roles no longer in the manifest, deleted when their stacks are deployed: ${leaving.join(', ')}.`] : []),
+    ...(built.reusable.length > 0
+      ? ['', `No workflow for ${built.reusable.join(', ')}: held to a reusable workflow (conditions.jobWorkflowRef), their jobs run that one.`]
+      : []),
     '',
     'Next steps:',
     ...(stackSet ? [
@@ -228,7 +272,8 @@ function nextSteps(
         ? [`     ${large.map(stack => stack.name).join(', ')} ${large.length === 1 ? 'is' : 'are'} over the ${TEMPLATE_BODY_BYTES} bytes CloudFormation takes directly: ` +
         `give --s3-bucket an S3 bucket in ${region} that you can write to, and the command uploads the template there.`]
         : []),
-      ...gone.map(name => `     ${name} holds no role any more: delete it with aws cloudformation delete-stack --stack-name ${name} --region ${region}`),
+      ...gone.map(name => `     ${name} holds no role any more (its template was removed): delete it with ` +
+      `aws cloudformation delete-stack --stack-name ${name} --region ${region}`),
       "  2. In each repository, set the repository variables its workflows' first lines name to the roles' ARNs",
       '     (arn:aws:iam::ACCOUNT:role/ROLE-NAME; the stacks\' outputs list them).',
       `  3. Copy ${shown(path.join(out, 'workflows'))}/<owner>/<repository>/.github into each repository and commit it.`,

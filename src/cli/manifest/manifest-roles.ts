@@ -27,6 +27,8 @@ export function manifestRoles(data: ManifestData): ManifestRole[] {
     }
   };
   const seen = new Map<string, string>();
+  const seenKeys = new Map<string, string>();
+  const createdEcr = new Map<string, string>();
   const roles: ManifestRole[] = [];
   (data.value.roles as any[]).forEach((role, i) => {
     const path = `roles.${i}`;
@@ -37,6 +39,14 @@ export function manifestRoles(data: ManifestData): ManifestRole[] {
       problems.push(`${data.at(`${path}.name`)}: the role name '${name}' is also used at ${seen.get(name.toLowerCase())}: IAM role names are unique in an account, whatever their letter case.`);
     }
     seen.set(name.toLowerCase(), data.at(`${path}.name`));
+    // Names that read the same once only letters and digits count would share a logical ID and a workflow variable.
+    const key = constructId(name).toLowerCase();
+    const other = seenKeys.get(key);
+    if (other !== undefined && other.toLowerCase() !== name.toLowerCase()) {
+      problems.push(`${data.at(`${path}.name`)}: the role names '${other}' and '${name}' both become ${constructId(name)} in the template's ` +
+        `logical IDs and ${variableFor(name)} in workflows: give roles names that differ in their letters or digits.`);
+    }
+    seenKeys.set(key, name);
     const repositories = (role.repositories as any[]).map((entry, j) => attempt(`${path}.repositories.${j}`, () => typeof entry === 'string'
       ? GitHubRepository.fromFullName(entry)
       : GitHubRepository.fromFullName(entry.name, { repositoryId: entry.repositoryId })));
@@ -49,6 +59,22 @@ export function manifestRoles(data: ManifestData): ManifestRole[] {
     check('tags', (r, v) => r.tag(v));
     check('environments', (r, v) => r.environment(v));
     check('mergeQueues', (r, v) => r.mergeQueue(v));
+    if (list('managedPolicies').length > 20) {
+      problems.push(`${data.at(`${path}.managedPolicies`)}: the role '${name}' has ${list('managedPolicies').length} managed policies; IAM attaches at most 20 to a role (10 unless the quota was raised): merge some.`);
+    }
+    list('ecrRepositories').forEach((repository, j) => {
+      const at = data.at(`${path}.ecrRepositories.${j}`);
+      const again = role.existingEcrRepositories === true ? undefined
+        : createdEcr.get(repository) ?? createdEcr.get(constructId(repository).toLowerCase());
+      if (again !== undefined) {
+        problems.push(`${at}: the ECR repository '${repository}' is created again here (first at ${again}), and a Region holds one repository of a name: ` +
+          'create it once, and give the other roles existingEcrRepositories: true, or let one role push to it.');
+      }
+      if (role.existingEcrRepositories !== true) {
+        createdEcr.set(repository, at);
+        createdEcr.set(constructId(repository).toLowerCase(), at);
+      }
+    });
     list('managedPolicies').forEach((arn, j) => {
       if (!/^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/.test(arn)) {
         problems.push(`${data.at(`${path}.managedPolicies.${j}`)}: invalid managed policy '${arn}': give the policy's ARN, such as 'arn:aws:iam::aws:policy/ReadOnlyAccess'.`);
@@ -88,4 +114,15 @@ export function manifestRoles(data: ManifestData): ManifestRole[] {
   });
   if (problems.length > 0) throw new ManifestError(problems);
   return roles;
+}
+
+/** A construct ID from a name: its letters and digits, each part capitalized (`octo-app-deploy` is `OctoAppDeploy`). */
+export function constructId(name: string): string {
+  const id = name.split(/[^A-Za-z0-9]+/).filter(part => part !== '').map(part => part[0].toUpperCase() + part.slice(1)).join('');
+  return /^[A-Za-z]/.test(id) ? id : `Role${id}`;
+}
+
+/** The repository variable a workflow reads a role's ARN from, where its repository has several roles. */
+export function variableFor(name: string): string {
+  return `AWS_ROLE_ARN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }

@@ -16,6 +16,8 @@ export interface FieldSchema {
   readonly fields?: { [name: string]: FieldSchema };
   /** An example, shown in the fix of an error. */
   readonly example?: string;
+  /** For strings: a whole number written without quotes is taken as its digits (IDs). */
+  readonly digits?: boolean;
 }
 
 const strings = (description: string, example: string): FieldSchema => ({ type: 'list', description, items: { type: 'string', description, example }, example: `[${example}]` });
@@ -27,7 +29,7 @@ const REPOSITORY: FieldSchema = {
   example: 'octo-org/octo-app',
   fields: {
     name: { type: 'string', required: true, description: "the repository as 'owner/name'", example: 'octo-org/octo-app' },
-    repositoryId: { type: 'string', required: true, description: "the repository's numeric ID", example: "'89012345'" },
+    repositoryId: { type: 'string', required: true, digits: true, description: "the repository's numeric ID", example: "'89012345'" },
   },
 };
 
@@ -37,9 +39,9 @@ const CONDITIONS: FieldSchema = {
   fields: {
     notActors: strings('logins whose runs the role refuses', "'dependabot[bot]'"),
     actor: { type: 'string', description: 'the only login whose runs the role admits', example: "'deploy-bot[bot]'" },
-    actorId: { type: 'string', description: 'the numeric ID of the only account whose runs the role admits', example: "'49699333'" },
+    actorId: { type: 'string', digits: true, description: 'the numeric ID of the only account whose runs the role admits', example: "'49699333'" },
     jobWorkflowRef: { type: 'string', description: 'the reusable workflow that must run the job', example: 'octo-org/shared/.github/workflows/deploy.yml@refs/heads/main' },
-    enterpriseId: { type: 'string', description: "the enterprise's numeric ID", example: "'11468'" },
+    enterpriseId: { type: 'string', digits: true, description: "the enterprise's numeric ID", example: "'11468'" },
     ref: { type: 'string', description: 'the ref environments may deploy from', example: 'refs/heads/main' },
   },
 };

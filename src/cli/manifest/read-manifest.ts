@@ -49,7 +49,13 @@ export function readManifest(text: string, file: string): ManifestData {
     switch (schema.type) {
       case 'string': {
         const scalar = isScalar(node) ? node.value : undefined;
-        if (typeof scalar === 'number' && Number.isSafeInteger(scalar) && scalar > 0) return String(scalar);
+        // YAML reads 007, 1.0 or 0x1F as numbers, and would lose what was written: only an ID's plain digits are taken.
+        const source = isScalar(node) ? node.source ?? '' : '';
+        if (typeof scalar === 'number' && schema.digits && /^[1-9][0-9]*$/.test(source)) return source;
+        if (typeof scalar === 'number' || typeof scalar === 'boolean' || (isScalar(node) && scalar === null)) {
+          return fail(`is ${source === '' ? 'empty' : `'${source}'`}, which YAML reads as a ${scalar === null ? 'null' : typeof scalar}, not a text: ` +
+            `quote it, as in "${source}" (${schema.description}).`);
+        }
         if (typeof scalar !== 'string' || scalar === '') return shouldBe('a text');
         if (schema.oneOf && !schema.oneOf.includes(scalar)) return fail(`is '${scalar}'; give one of ${schema.oneOf.map(v => `'${v}'`).join(', ')}.`);
         return scalar;

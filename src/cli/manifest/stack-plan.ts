@@ -1,3 +1,5 @@
+import { UsageError } from '../command';
+
 /**
  * Which stack each role of a manifest goes in, so that every template stays within
  * CloudFormation's limits and adding a role never moves another one.
@@ -8,14 +10,19 @@
  * ones in the first stack with room, and opens a new stack only when none has.
  */
 
-/** CloudFormation's limits per template, with room for the provider and its output in the first stack. */
-export const STACK_LIMITS = { resources: 500 - 10, outputs: 200 - 10 };
+/**
+ * CloudFormation's limits per template, with room for the provider and its output in the first
+ * stack: 500 resources, 200 outputs, and 1 MB of template through S3 (counted from an estimate).
+ */
+export const STACK_LIMITS = { resources: 500 - 10, outputs: 200 - 10, bytes: 900_000 };
 
 /** What a role adds to its stack. */
 export interface RoleCost {
   readonly name: string;
   readonly resources: number;
   readonly outputs: number;
+  /** More than the role's share of the template's text can be. */
+  readonly bytes: number;
 }
 
 /** The stacks in order, each with its roles' names; the first holds the provider. */
@@ -35,27 +42,30 @@ export function assignStacks(roles: RoleCost[], first: string, previous?: StackA
   const used = (stack: { roles: string[] }) => ({
     resources: stack.roles.reduce((total, name) => total + byName.get(name)!.resources, 0),
     outputs: stack.roles.reduce((total, name) => total + byName.get(name)!.outputs, 0),
+    bytes: stack.roles.reduce((total, name) => total + byName.get(name)!.bytes, 0),
   });
   for (const stack of stacks) {
-    const { resources, outputs } = used(stack);
-    if (resources > STACK_LIMITS.resources || outputs > STACK_LIMITS.outputs) {
+    const { resources, outputs, bytes } = used(stack);
+    if (resources > STACK_LIMITS.resources || outputs > STACK_LIMITS.outputs || bytes > STACK_LIMITS.bytes) {
       throw new Error(
-        `Stack ${stack.name} would hold ${resources} resources and ${outputs} outputs, over CloudFormation's limits ` +
-        `(${STACK_LIMITS.resources} and ${STACK_LIMITS.outputs} here, with room for the provider): its roles grew. Move one of them ` +
+        `Stack ${stack.name} would hold ${resources} resources, ${outputs} outputs and about ${bytes} bytes, over CloudFormation's limits ` +
+        `(${STACK_LIMITS.resources}, ${STACK_LIMITS.outputs} and ${STACK_LIMITS.bytes} here, with room for the provider): its roles grew. Move one of them ` +
         'to a new stack by giving it a new name in the manifest (a new role; delete the old one after switching), or make it smaller.',
       );
     }
   }
   for (const role of roles.filter(r => !placed.has(r.name))) {
     const fits = (stack: { roles: string[] }) => {
-      const { resources, outputs } = used(stack);
-      return resources + role.resources <= STACK_LIMITS.resources && outputs + role.outputs <= STACK_LIMITS.outputs;
+      const { resources, outputs, bytes } = used(stack);
+      return resources + role.resources <= STACK_LIMITS.resources && outputs + role.outputs <= STACK_LIMITS.outputs
+        && bytes + role.bytes <= STACK_LIMITS.bytes;
     };
     let stack = stacks.find(fits);
     if (stack === undefined) {
       stack = { name: `${first}-${nextNumber(stacks.map(s => s.name), first)}`, roles: [] };
       if (!fits(stack)) {
-        throw new Error(`Role ${role.name} alone has ${role.resources} resources and ${role.outputs} outputs, more than a stack may hold: give it fewer ECR repositories.`);
+        throw new Error(`Role ${role.name} alone is more than a stack may hold (${role.resources} resources, ${role.outputs} outputs, ` +
+          `about ${role.bytes} bytes): give it fewer ECR repositories or managed policies.`);
       }
       stacks.push(stack);
     }
@@ -76,10 +86,17 @@ export function parseAssignment(text: string | undefined, file: string): StackAs
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Cannot read ${file}: ${(error as Error).message}. It records which stack holds each role; restore it from version control.`);
+    throw new UsageError(`Cannot read ${file}: ${(error as Error).message}. It records which stack holds each role; restore it from version control.`);
   }
   const valid = Array.isArray(data?.stacks) && data.stacks.every((stack: any) => typeof stack?.name === 'string'
     && Array.isArray(stack.roles) && stack.roles.every((role: unknown) => typeof role === 'string'));
-  if (!valid) throw new Error(`Cannot read ${file}: it should be {"stacks": [{"name": ..., "roles": [...]}]}. Restore it from version control.`);
+  if (!valid) throw new UsageError(`Cannot read ${file}: it should be {"stacks": [{"name": ..., "roles": [...]}]}. Restore it from version control.`);
+  const badName = data.stacks.find((stack: any) => !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stack.name));
+  if (badName) throw new UsageError(`Cannot read ${file}: '${badName.name}' is not a stack name (letters, digits and '-'). Restore the file from version control.`);
+  const roles: string[] = data.stacks.flatMap((stack: any) => stack.roles);
+  const twice = roles.find((role, i) => roles.indexOf(role) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`Cannot read ${file}: it lists the role '${twice}' twice, and a role lives in one stack. Restore the file from version control, or keep the role only where it is deployed.`);
+  }
   return data;
 }
