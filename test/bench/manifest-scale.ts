@@ -17,24 +17,26 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = [10, 100, 1000];
 
 /**
- * One role per repository, mixed as platform teams write them: most deploy from main and tags,
- * a quarter deploy through environments held to main, some preview pull requests, some push
- * images; every tenth repository also has a merge queue, and the deploy roles keep Dependabot out.
+ * One role per repository, mixed as platform teams write them (the mix repeats every ten
+ * repositories, so every size has the same): three in ten deploy through environments held to
+ * main, one previews pull requests, one pushes images, the rest deploy from main, release
+ * branches and tags, one of them with a merge queue; the deploy roles keep Dependabot out.
  */
 function manifest(repositories: number): string {
   const roles = Array.from({ length: repositories }, (_, i) => {
     const repository = `octo-org/service-${String(i).padStart(4, '0')}`;
     const name = `service-${String(i).padStart(4, '0')}`;
-    const queue = i % 10 === 0 ? ', mergeQueues: [main]' : '';
-    switch (i % 20) {
-      case 0: case 1: case 2: case 3: case 4:
+    switch (i % 10) {
+      case 0: case 1: case 2:
         return `  - { name: ${name}-deploy, repositories: [${repository}], environments: [staging, production], conditions: { ref: refs/heads/main, notActors: ["dependabot[bot]"] } }`;
-      case 5: case 6:
+      case 3:
         return `  - { name: ${name}-preview, repositories: [${repository}], pullRequests: true, managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess] }`;
-      case 7:
+      case 4:
         return `  - { name: ${name}-images, repositories: [${repository}], branches: [main], tags: ["v*"], ecrRepositories: [${name}] }`;
-      default:
+      default: {
+        const queue = i % 10 === 5 ? ', mergeQueues: [main]' : '';
         return `  - { name: ${name}-deploy, repositories: [${repository}], branches: [main, "release/*"], tags: ["v*"]${queue}, conditions: { notActors: ["dependabot[bot]"] } }`;
+      }
     }
   });
   return `region: eu-west-1\nroles:\n${roles.join('\n')}\n`;
