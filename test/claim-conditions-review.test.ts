@@ -31,7 +31,8 @@ const other = GitHubRepository.of('octo-org', 'other');
 const SHARED = 'octo-org/shared/.github/workflows/deploy.yml';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const CUSTOM = 'repository_owner_id:1234567:repository_id:89012345';
-const ACTIONLINT = '/work/main/.tools/bin/actionlint';
+// The pinned tools .ci/setup-tools.sh installs (before the TypeScript suite runs).
+const ACTIONLINT = path.join(__dirname, '..', '.tools', 'bin', 'actionlint');
 
 function request(sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER) {
   const contextVariables: Record<string, string> = { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' };

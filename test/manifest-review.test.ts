@@ -58,8 +58,9 @@ function deployedTrust(template: any, roleName: string, parameters: { [name: str
   return deployedValue(visit(role.Properties.AssumeRolePolicyDocument), Template.fromJSON({ Resources: template.Resources }));
 }
 
-const CFN_LINT = '/work/main/.venv/bin/cfn-lint';
-const ACTIONLINT = '/work/main/.tools/bin/actionlint';
+const CFN_LINT = path.join(__dirname, '..', '.venv', 'bin', 'cfn-lint');
+// The pinned tools .ci/setup-tools.sh installs (before the TypeScript suite runs).
+const ACTIONLINT = path.join(__dirname, '..', '.tools', 'bin', 'actionlint');
 function cfnLint(file: string): string {
   const result = spawnSync(CFN_LINT, ['--regions', 'us-east-1', '--', file], { encoding: 'utf8' });
   return `${result.stdout}${result.stderr}`.trim();
@@ -208,10 +209,8 @@ describe('workflows: one variable per repository and role', () => {
         },
       });
       expect(decision).toBe('Allowed');
-      if (fs.existsSync(ACTIONLINT)) {
-        const lint = spawnSync(ACTIONLINT, ['-shellcheck=', path.join(run.dir, file)], { encoding: 'utf8' });
-        expect(`${lint.stdout}${lint.stderr}`).toBe('');
-      }
+      const lint = spawnSync(ACTIONLINT, ['-shellcheck=', path.join(run.dir, file)], { encoding: 'utf8' });
+      expect(`${lint.stdout}${lint.stderr}`).toBe('');
     }
     expect(variableOf(run.dir, 'o/s', 'deploy')).toBe('AWS_ROLE_ARN');
     expect(new Set(['deploy', 'images', 'preview'].map(role => variableOf(run.dir, 'o/r', role))).size).toBe(3);
@@ -410,7 +409,7 @@ describe('CloudFormation limits and deploy steps', () => {
       expect(run.stdout).toContain(`${file} (${stack.roles.length} roles, ${Object.keys(template.Resources).length} resources, ${bytes} bytes)`);
       const deploy = new RegExp(`--template-file ${file} --stack-name ${stack.name} \\\\\\n.*--region us-east-1( --s3-bucket BUCKET)?\\n`);
       expect(deploy.exec(run.stdout)?.[1] !== undefined).toBe(bytes > 51_200);
-      if ((i === 0 || i === Math.floor(stacks.length / 2) || i === stacks.length - 1) && fs.existsSync(CFN_LINT)) {
+      if (i === 0 || i === Math.floor(stacks.length / 2) || i === stacks.length - 1) {
         expect(cfnLint(path.join(run.dir, file))).toBe('');
       }
       const ids = roleIds(template);
@@ -542,13 +541,11 @@ describe('StackSet templates', () => {
       expect(request(images, 'repo:o/s:ref:refs/heads/main')).not.toBe('Allowed');
       expect(request(images, 'repo:o/r:pull_request')).not.toBe('Allowed');
     }
-    if (fs.existsSync(CFN_LINT)) {
-      expect(cfnLint(path.join(run.dir, 'github-actions-oidc.template.yaml'))).toBe('');
-      const reusing = path.join(run.dir, 'reusing.template.yaml');
-      fs.writeFileSync(reusing, text.replace(/Default: "?true"?/, 'Default: "false"'));
-      expect(read(run.dir, 'reusing.template.yaml')).toMatch(/Default: "false"/);
-      expect(cfnLint(reusing)).toBe('');
-    }
+    expect(cfnLint(path.join(run.dir, 'github-actions-oidc.template.yaml'))).toBe('');
+    const reusing = path.join(run.dir, 'reusing.template.yaml');
+    fs.writeFileSync(reusing, text.replace(/Default: "?true"?/, 'Default: "false"'));
+    expect(read(run.dir, 'reusing.template.yaml')).toMatch(/Default: "false"/);
+    expect(cfnLint(reusing)).toBe('');
   });
 
   // PINNED (held): with an enterprise issuer, the `false` state trusts the account's provider of that issuer,
