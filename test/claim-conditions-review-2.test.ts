@@ -17,7 +17,7 @@ import {
   GitHubToken,
   TrustPolicy,
 } from '../src';
-import { GITHUB_ISSUER, simulateWebIdentity } from './oracle';
+import { admitsToken as allowed, GITHUB_ISSUER, simulateWebIdentity, tokenRequest as request } from './oracle';
 import { newStack, trustPolicy } from './util';
 import { trustPolicySize } from '../src/private/trust-policy-size';
 
@@ -37,16 +37,6 @@ const PROVIDER_ARN = `arn:aws:iam::123456789012:oidc-provider/${I}`;
 
 /** The `context` part of a merge queue run's `sub` for a base branch. */
 const queue = (base: string) => `ref:refs/heads/gh-readonly-queue/${base}/pr-12-${SHA}`;
-
-function request(sub: string, claims: { [claim: string]: string } = {}, issuer = I) {
-  const contextVariables: Record<string, string> = { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' };
-  for (const [claim, value] of Object.entries(claims)) contextVariables[`${issuer}:${claim}`] = value;
-  return { issuer, contextVariables };
-}
-
-function allowed(policy: any, sub: string, claims: { [claim: string]: string } = {}, issuer = I): boolean {
-  return simulateWebIdentity(policy, request(sub, claims, issuer)) === 'Allowed';
-}
 
 function roleOf(
   subjects: GitHubSubject[],

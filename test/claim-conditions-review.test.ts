@@ -17,7 +17,7 @@ import {
   GitHubToken,
   TrustPolicy,
 } from '../src';
-import { GITHUB_ISSUER, simulateWebIdentity } from './oracle';
+import { admitsToken as allowed, GITHUB_ISSUER, simulateWebIdentity, tokenRequest as request } from './oracle';
 import { newStack, trustPolicy } from './util';
 import { trustPolicySize } from '../src/private/trust-policy-size';
 
@@ -33,16 +33,6 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const CUSTOM = 'repository_owner_id:1234567:repository_id:89012345';
 // The pinned tools .ci/setup-tools.sh installs (before the TypeScript suite runs).
 const ACTIONLINT = path.join(__dirname, '..', '.tools', 'bin', 'actionlint');
-
-function request(sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER) {
-  const contextVariables: Record<string, string> = { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' };
-  for (const [claim, value] of Object.entries(claims)) contextVariables[`${issuer}:${claim}`] = value;
-  return { issuer, contextVariables };
-}
-
-function allowed(policy: any, sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER): boolean {
-  return simulateWebIdentity(policy, request(sub, claims, issuer)) === 'Allowed';
-}
 
 function roleOf(subjects: GitHubSubject[], props: { claimConditions?: GitHubClaimCondition[]; stack?: Stack; issuer?: GitHubIssuer } = {}) {
   const stack = props.stack ?? newStack();

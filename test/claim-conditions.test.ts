@@ -13,7 +13,7 @@ import {
   GitHubToken,
   TrustPolicy,
 } from '../src';
-import { GITHUB_ISSUER, simulateWebIdentity } from './oracle';
+import { admitsToken as allowed } from './oracle';
 import { ACCOUNT, keepWorkflow, newStack, synth, trustPolicy } from './util';
 
 // Claim conditions, judged by the pinned IAM simulator: a token is admitted when it matches one
@@ -21,13 +21,6 @@ import { ACCOUNT, keepWorkflow, newStack, synth, trustPolicy } from './util';
 
 const app = GitHubRepository.of('octo-org', 'octo-app');
 const SHARED = 'octo-org/shared/.github/workflows/deploy.yml';
-
-/** The claims of a token, as STS presents them: `sub`, `aud` and any others, under the issuer's prefix. */
-function request(sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER) {
-  const contextVariables: Record<string, string> = { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' };
-  for (const [claim, value] of Object.entries(claims)) contextVariables[`${issuer}:${claim}`] = value;
-  return { issuer, contextVariables };
-}
 
 function roleOf(subjects: GitHubSubject[], props: { claimConditions?: GitHubClaimCondition[]; stack?: Stack; maxTrustPolicySize?: number } = {}) {
   const stack = props.stack ?? newStack();
@@ -47,10 +40,6 @@ function policyOf(subjects: GitHubSubject[], claimConditions?: GitHubClaimCondit
 /** The same, for generated roles: at the raised size limit, and the template not kept for cfn-lint. */
 function generatedPolicyOf(subjects: GitHubSubject[]): any {
   return trustPolicy(Template.fromStack(roleOf(subjects, { maxTrustPolicySize: 4096 }).stack));
-}
-
-function allowed(policy: any, sub: string, claims: { [claim: string]: string } = {}): boolean {
-  return simulateWebIdentity(policy, request(sub, claims)) === 'Allowed';
 }
 
 describe('each claim condition admits the tokens that carry its claim, and only those', () => {

@@ -5,30 +5,12 @@ import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { GitHubActionsRole, GitHubIssuer, GitHubOidcProvider, GitHubRepository } from '../src';
+import { filesIn as written, runIn as cli } from './cli-run';
 import { admits, GITHUB_ISSUER, simulateWebIdentity } from './oracle';
-import { ACCOUNT, deployedValue, keepWorkflow, keepYamlTemplate, newStack } from './util';
-import { runCli } from '../src/cli';
+import { ACCOUNT, deployedWith, keepWorkflow, keepYamlTemplate, newStack } from './util';
 
 // Attack / confused-user review of `--config` (manifests), the stack assignment and `--stack-set`.
 // Each test asserts the CORRECT behaviour: where it fails, the comment names the problem and its severity.
-
-interface Run { code: number; stdout: string; stderr: string; dir: string }
-
-function cli(args: string[], files: { [name: string]: string } = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-review-'))): Run {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(args, { env: {}, cwd: dir, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-  return { code, stdout, stderr, dir };
-}
-
-function written(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile())
-    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
-}
 
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
 const templateOf = (dir: string, stack = 'github-actions-oidc') => parse(read(dir, `${stack}.template.yaml`));
@@ -42,20 +24,8 @@ function roleIds(template: any): { [roleName: string]: string } {
 
 /** A role's trust policy as deployed in ACCOUNT with the given parameters: conditions decided, Fn::If taken, Refs resolved. */
 function deployedTrust(template: any, roleName: string, parameters: { [name: string]: string } = {}): any {
-  const conditions: { [name: string]: boolean } = {};
-  for (const [name, condition] of Object.entries<any>(template.Conditions ?? {})) {
-    const [left, right] = condition['Fn::Equals'];
-    const resolve = (side: any) => (typeof side === 'object' && side.Ref ? parameters[side.Ref] ?? template.Parameters[side.Ref].Default : side);
-    conditions[name] = resolve(left) === resolve(right);
-  }
-  const visit = (node: any): any => {
-    if (Array.isArray(node)) return node.map(visit);
-    if (node === null || typeof node !== 'object') return node;
-    if ('Fn::If' in node) return visit(conditions[node['Fn::If'][0]] ? node['Fn::If'][1] : node['Fn::If'][2]);
-    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, visit(child)]));
-  };
   const role = template.Resources[roleIds(template)[roleName]];
-  return deployedValue(visit(role.Properties.AssumeRolePolicyDocument), Template.fromJSON({ Resources: template.Resources }));
+  return deployedWith(template, parameters, role.Properties.AssumeRolePolicyDocument).value;
 }
 
 const CFN_LINT = path.join(__dirname, '..', '.venv', 'bin', 'cfn-lint');

@@ -1,31 +1,15 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
+import { filesIn as written, runIn as cli } from './cli-run';
 import { admits, GITHUB_ISSUER, simulateWebIdentity } from './oracle';
 import { ACCOUNT, keepWorkflow, keepYamlTemplate } from './util';
-import { runCli } from '../src/cli';
 import { manifestJsonSchema } from '../src/cli/manifest/manifest-schema';
 import { assignStacks, STACK_LIMITS } from '../src/cli/manifest/stack-plan';
 
 // `--config`: a manifest of roles becomes templates within CloudFormation's limits, a workflow per
 // repository and role, and an assignment of roles to stacks that never moves a role.
-
-interface Run { code: number; stdout: string; stderr: string; dir: string }
-
-function cli(args: string[], files: { [name: string]: string }, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-test-'))): Run {
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(args, { env: {}, cwd: dir, stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-  return { code, stdout, stderr, dir };
-}
-
-function written(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile())
-    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
-}
 
 /** A template's role trust policies as deployed in ACCOUNT: the provider's Ref or constructed ARN becomes its ARN. */
 function trustPolicies(template: any): any[] {

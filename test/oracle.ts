@@ -92,3 +92,18 @@ export function allowsAction(identityPolicy: any, action: string, resource: stri
   }, {});
   return result === 'Allowed';
 }
+
+/**
+ * A web-identity request for a token with this `sub`, the default audience and any other claims,
+ * each under the issuer's key prefix (`token.actions.githubusercontent.com:ref`).
+ */
+export function tokenRequest(sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER): WebIdentityRequest {
+  const contextVariables: Record<string, string> = { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: 'sts.amazonaws.com' };
+  for (const [claim, value] of Object.entries(claims)) contextVariables[`${issuer}:${claim}`] = value;
+  return { issuer, contextVariables };
+}
+
+/** Whether the simulator allows such a token under the trust policy. */
+export function admitsToken(trustPolicy: any, sub: string, claims: { [claim: string]: string } = {}, issuer = GITHUB_ISSUER): boolean {
+  return simulateWebIdentity(trustPolicy, tokenRequest(sub, claims, issuer)) === 'Allowed';
+}

@@ -5,29 +5,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../src';
 import { admits, GITHUB_ISSUER } from './oracle';
-import { ACCOUNT, deployedValue, keepYamlTemplate, newStack, synth } from './util';
+import { ACCOUNT, deployedWith, keepYamlTemplate, newStack, synth } from './util';
 import { runCli } from '../src/cli';
 
 // A template deployed as a StackSet: each account creates the GitHub OIDC provider or reuses its
 // own, by a parameter; either way the roles trust the account's provider for the issuer.
-
-/** The template's value as deployed with the given parameter values: conditions decided, Fn::If taken. */
-function deployed(template: any, parameters: { [name: string]: string }, value: any): any {
-  const conditions: { [name: string]: boolean } = {};
-  for (const [name, condition] of Object.entries<any>(template.Conditions ?? {})) {
-    const [left, right] = condition['Fn::Equals'];
-    const resolve = (side: any) => (typeof side === 'object' && side.Ref ? parameters[side.Ref] ?? template.Parameters[side.Ref].Default : side);
-    conditions[name] = resolve(left) === resolve(right);
-  }
-  const visit = (node: any): any => {
-    if (Array.isArray(node)) return node.map(visit);
-    if (node === null || typeof node !== 'object') return node;
-    if ('Fn::If' in node) return visit(conditions[node['Fn::If'][0]] ? node['Fn::If'][1] : node['Fn::If'][2]);
-    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, visit(child)]));
-  };
-  const created = Object.entries<any>(template.Resources).filter(([, r]) => r.Condition === undefined || conditions[r.Condition]).map(([id]) => id);
-  return { value: deployedValue(visit(value), Template.fromJSON({ Resources: template.Resources })), created };
-}
 
 describe('GitHubOidcProvider.createdOrReused()', () => {
   test('each account creates the provider or reuses its own, and the role admits exactly its subjects either way', () => {
@@ -43,7 +25,7 @@ describe('GitHubOidcProvider.createdOrReused()', () => {
 
     for (const create of ['true', 'false']) {
       const role: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::IAM::Role');
-      const { value: policy, created } = deployed(template, { GitHubCreateProvider: create }, role.Properties.AssumeRolePolicyDocument);
+      const { value: policy, created } = deployedWith(template, { GitHubCreateProvider: create }, role.Properties.AssumeRolePolicyDocument);
       expect(created.includes(providerId)).toBe(create === 'true');
       // The account's provider for github.com, by its well-known ARN, in both states; the role waits for it where it is created.
       expect(policy.Statement[0].Principal.Federated).toBe(`arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_ISSUER}`);
@@ -92,7 +74,7 @@ describe('the command line writes StackSet templates', () => {
     expect(run.stdout).toContain('--parameter-overrides ParameterKey=GitHubCreateProvider,ParameterValue=false');
     expect(run.stdout).toContain('set it\n     as an environment variable of each environment');
     for (const create of ['true', 'false']) {
-      const { value: policy } = deployed(template, { GitHubCreateProvider: create }, role.Properties.AssumeRolePolicyDocument);
+      const { value: policy } = deployedWith(template, { GitHubCreateProvider: create }, role.Properties.AssumeRolePolicyDocument);
       expect(admits(policy, { sub: 'repo:octo-org/octo-app:ref:refs/heads/main' })).toBe(true);
     }
   });

@@ -118,3 +118,24 @@ function onlyKey(record: { [key: string]: unknown }): string {
   if (keys.length !== 1) throw new Error(`Expected exactly one, found ${keys.length}: ${keys.join(', ')}`);
   return keys[0];
 }
+
+/**
+ * A value of a template as deployed with the given parameter values (others at their defaults):
+ * `Fn::Equals` conditions decided, `Fn::If` taken, then `deployedValue`; and the resources created.
+ */
+export function deployedWith(template: any, parameters: { [name: string]: string }, value: any): { value: any; created: string[] } {
+  const conditions: { [name: string]: boolean } = {};
+  for (const [name, condition] of Object.entries<any>(template.Conditions ?? {})) {
+    const [left, right] = condition['Fn::Equals'];
+    const resolve = (side: any) => (typeof side === 'object' && side.Ref ? parameters[side.Ref] ?? template.Parameters[side.Ref].Default : side);
+    conditions[name] = resolve(left) === resolve(right);
+  }
+  const visit = (node: any): any => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node === null || typeof node !== 'object') return node;
+    if ('Fn::If' in node) return visit(conditions[node['Fn::If'][0]] ? node['Fn::If'][1] : node['Fn::If'][2]);
+    return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, visit(child)]));
+  };
+  const created = Object.entries<any>(template.Resources).filter(([, r]) => r.Condition === undefined || conditions[r.Condition]).map(([id]) => id);
+  return { value: deployedValue(visit(value), Template.fromJSON({ Resources: template.Resources })), created };
+}

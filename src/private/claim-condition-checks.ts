@@ -51,8 +51,10 @@ function assertCompatible(subject: GitHubSubject, a: GitHubClaimCondition, b: Gi
 }
 
 /**
- * Refuses a `ref`, `environment` or `repository_id` condition that the subject already decides:
- * one that no token of the subject can meet, or one that every token of it meets.
+ * Refuses a condition that the subject already decides, one that no token of the subject can meet
+ * or that every token of it meets: on a claim the subject names (a `job_workflow_ref`, a `ref`), a
+ * `ref` of a branch, tag, queue or pull request subject, an `environment` of a subject with a
+ * context, a `repository_id` other than the subject's.
  */
 function assertConditionFits(subject: GitHubSubject, condition: GitHubClaimCondition): void {
   if (subject.claims.length === 0) return;
