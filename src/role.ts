@@ -299,7 +299,7 @@ export class GitHubActionsRole extends iam.Role {
         'or acknowledge this warning if it is intended.',
       );
     }
-    const known = new Set(everyContextUnions(before).map(union => union.map(s => s.value).sort().join(' ')));
+    const known = new Set(before.length === 0 ? [] : everyContextUnions(before).map(union => union.map(s => s.value).sort().join(' ')));
     for (const union of everyContextUnions([...before, ...added])) {
       const values = union.map(s => s.value).sort();
       if (known.has(values.join(' '))) continue;
@@ -317,9 +317,10 @@ export class GitHubActionsRole extends iam.Role {
    * could not confirm that STS sets the claims: there, a missing claim keeps every token out.
    */
   private warnIfUnconfirmed(added: GitHubSubject[]): void {
+    if (this.warnedUnconfirmed || added.every(s => s.conditions.length === 0)) return;
     // A merge queue's condition on sub itself needs no claim besides sub.
     const claims = [...new Set(added.flatMap(s => s.conditions.map(c => c.claim)).filter(claim => claim !== 'sub'))];
-    if (this.warnedUnconfirmed || claims.length === 0) return;
+    if (claims.length === 0) return;
     const region = Stack.of(this).region;
     const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
     const where = this.provider.issuer.hostAndPath !== GitHubIssuer.GITHUB_COM.hostAndPath

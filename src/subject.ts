@@ -124,6 +124,8 @@ export class GitHubRepository {
    */
   public readonly repositoryId?: string;
 
+  private cachedRepoClaim?: GitHubClaim;
+
   private constructor(owner: string, name: string, options: GitHubRepositoryOptions) {
     validateOwner(owner);
     validateRepositoryName(name);
@@ -157,7 +159,7 @@ export class GitHubRepository {
    * @param name the branch name, without `refs/heads/`; `*` and `?` match any characters
    */
   public branch(name: string): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.branch(name)]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.branch(name)]);
   }
 
   /**
@@ -166,7 +168,7 @@ export class GitHubRepository {
    * @param name the tag name, without `refs/tags/`; `*` and `?` match any characters (`v*`)
    */
   public tag(name: string): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.tag(name)]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.tag(name)]);
   }
 
   /**
@@ -178,7 +180,7 @@ export class GitHubRepository {
    * @param name the environment name, exactly as in the repository settings; `*` and `?` match any characters
    */
   public environment(name: string): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.environment(name)]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.environment(name)]);
   }
 
   /**
@@ -188,7 +190,7 @@ export class GitHubRepository {
    * inside the repository does, whatever its branch.
    */
   public pullRequest(): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.pullRequest()]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.pullRequest()]);
   }
 
   /**
@@ -203,7 +205,7 @@ export class GitHubRepository {
    * @param baseBranch the branch the queue merges into, such as `main`; `*` and `?` match any characters
    */
   public mergeQueue(baseBranch: string): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.mergeQueue(baseBranch)]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.mergeQueue(baseBranch)]);
   }
 
   /**
@@ -214,7 +216,12 @@ export class GitHubRepository {
    * `tag()` or `environment()`.
    */
   public anyContext(): GitHubSubject {
-    return GitHubSubject.fromClaims([GitHubClaim.repo(this), GitHubClaim.anyContext()]);
+    return GitHubSubject.fromClaims([this.repoClaim(), GitHubClaim.anyContext()]);
+  }
+
+  /** The repository's claim, built once for all its subjects. */
+  private repoClaim(): GitHubClaim {
+    return this.cachedRepoClaim ?? (this.cachedRepoClaim = GitHubClaim.repo(this));
   }
 
   /**
@@ -559,6 +566,7 @@ export class GitHubSubject {
    *   .withConditions(GitHubClaimCondition.ref('refs/heads/main'), GitHubClaimCondition.notActor('dependabot[bot]'));
    */
   public withConditions(...conditions: GitHubClaimCondition[]): GitHubSubject {
+    if (conditions.length === 0) return this;
     return new GitHubSubject(this.value, this.isPattern, this.claims, combineConditions(this, this.conditions, conditions));
   }
 
@@ -608,7 +616,7 @@ export class GitHubSubject {
    * @internal
    */
   public get _runContext(): RunContext | undefined {
-    return this.claims.map(claim => claim._traits.context).find(context => context !== undefined);
+    return this.claims.find(claim => claim._traits.context !== undefined)?._traits.context;
   }
 
   /**
@@ -631,6 +639,7 @@ const MERGE_QUEUE = /^gh-readonly-queue\/(.+)\/pr-\*$/;
  * subject's own tokens never match what is left out.
  */
 function impliedConditions(claims: GitHubClaim[]): GitHubClaimCondition[] {
+  if (claims.every(claim => claim._traits.repositoryIdCondition === undefined && claim._traits.mergeQueueBase === undefined)) return [];
   const ids = claims.map(claim => claim._traits.repositoryIdCondition).filter((id): id is string => id !== undefined);
   const pins = [...new Set(ids)].map(id => GitHubClaimCondition.repositoryId(id));
   const queue = claims.findIndex(claim => claim._traits.mergeQueueBase !== undefined);

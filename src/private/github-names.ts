@@ -22,6 +22,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const WILDCARD = /[*?]/;
 // What git refuses in a ref name, one character at a time (and ':' separates a subject's claims).
 const REF_FORBIDDEN = /[\u0000-\u0020\u007f~^:[\\]/;
+// Most names pass every rule below at a glance: no '.' or '@', no empty '/'-separated part, no leading '-'.
+const PLAIN_REF_NAME = /^[A-Za-z0-9_*?+=,](?:[A-Za-z0-9_*?+=,-]|\/(?=[A-Za-z0-9_*?+=,-]))*$/;
 
 /**
  * Whether the literal parts of a value (tokens left out) hold an IAM wildcard.
@@ -132,6 +134,7 @@ export function validateRefName(kind: 'branch' | 'tag', name: string): void {
 }
 
 function refNameProblem(name: string): string | undefined {
+  if (name.length <= 255 && PLAIN_REF_NAME.test(name)) return undefined;
   if (name.length === 0) return 'it is empty';
   if (name.length > 255) return 'it is longer than 255 characters';
   if (CONTROL_CHARACTER.test(name) || name.includes(' ')) return 'it contains a space or a control character';

@@ -79,8 +79,7 @@ const DEPLOY_TIME_ESCAPES: ReadonlyArray<readonly [string, string]> = [...ESCAPE
  * The pieces of a string: literal text, and the tokens that stand for values known only later.
  */
 export function fragmentsOf(value: string): Array<string | IResolvable> {
-  // Every token's text holds '{Token[' (aws-cdk-lib's markers): a cheap test first, as most values are plain.
-  if (!value.includes('{Token[') || !Token.isUnresolved(value)) return [value];
+  if (!mayHoldToken(value) || !Token.isUnresolved(value)) return [value];
   // Each token is wrapped, so that joining hands it over as an object rather than as its text.
   const pieces = Tokenization.reverseString(value)
     .mapTokens({ mapToken: token => ({ token }) })
@@ -88,6 +87,11 @@ export function fragmentsOf(value: string): Array<string | IResolvable> {
   return asList(pieces)
     .filter(piece => piece !== '' && piece !== undefined)
     .map(piece => typeof piece === 'string' ? piece : (piece as { token: IResolvable }).token);
+}
+
+/** Every token's text holds '{Token[' (aws-cdk-lib's markers): a cheap test first, as most values are plain. */
+function mayHoldToken(value: string): boolean {
+  return value.includes('{Token[');
 }
 
 function asList(value: unknown): unknown[] {
@@ -98,6 +102,7 @@ function asList(value: unknown): unknown[] {
  * The literal text of a value, its tokens left out.
  */
 export function literalText(value: string): string {
+  if (!mayHoldToken(value)) return value;
   return fragmentsOf(value).filter(isText).join('');
 }
 
@@ -105,6 +110,7 @@ export function literalText(value: string): string {
  * Whether a string has values known only at deployment.
  */
 export function hasDeployTimeValue(value: string): boolean {
+  if (!mayHoldToken(value)) return false;
   return fragmentsOf(value).some(piece => !isText(piece));
 }
 
@@ -125,6 +131,7 @@ function replaceEach(text: string, replacements: ReadonlyArray<readonly [string,
  * `?` stay wildcards where `wildcards` is true.
  */
 export function likePattern(value: string, wildcards: boolean): string {
+  if (!mayHoldToken(value) && !/[$*?]/.test(value)) return value;
   return fragmentsOf(value)
     .map(piece => !isText(piece) ? literalAtDeployment(piece) : wildcards ? replaceEach(piece, [ESCAPES[0]]) : escapeText(piece))
     .join('');
@@ -191,6 +198,7 @@ class Replaced implements IResolvable {
  * the longest each can be: every character could become a four-character escape.
  */
 export function longestEscaped(value: string, longest: number): number {
+  if (!mayHoldToken(value)) return 0;
   const count = fragmentsOf(value).filter(piece => !isText(piece)).length;
   return count === 0 ? 0 : count * longest * '${$}'.length;
 }

@@ -17,9 +17,13 @@ type Conditions = { [operator: string]: { [key: string]: string | string[] } };
  * subject joins only where no other member can match what they leave out.
  */
 interface Group {
+  /** The operator and the conditions, written out: the same for groups whose statements differ only in their subjects. */
+  readonly kind: string;
   readonly operator: Operator;
   readonly conditions: GitHubClaimCondition[];
   readonly members: GitHubSubject[];
+  /** Each member's value as its condition holds it, in the order of the members. */
+  readonly conditionValues: string[];
   statement?: iam.PolicyStatement;
 }
 
@@ -85,6 +89,7 @@ export function claimConditions(prefix: string, conditions: GitHubClaimCondition
  */
 export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements iam.IAssumeRolePrincipal {
   private readonly trusted: GitHubSubject[] = [];
+  private readonly trustKeys = new Set<string>();
   private readonly groups = new Map<string, Group>();
   private document?: iam.PolicyDocument;
 
@@ -97,29 +102,31 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    */
   public addSubject(subject: GitHubSubject): boolean {
     const trustKey = subject._trustKey;
-    if (this.trusted.some(s => s._trustKey === trustKey)) return false;
+    if (this.trustKeys.has(trustKey)) return false;
     // aws-cdk-lib freezes a statement when it renders the policy.
-    if ([...this.groups.values()].some(group => group.statement?.frozen)) {
+    if (this.document && [...this.groups.values()].some(group => group.statement?.frozen)) {
       throw new Error(
         `Cannot trust '${subject.value}': the role's trust policy was already synthesized, so the subject would not ` +
         `reach the template. Add every subject before the app is synthesized (before app.synth() or Template.${apiName('fromStack()')}).`,
       );
     }
     this.trusted.push(subject);
+    this.trustKeys.add(trustKey);
     const operator = subjectOperator(subject);
     const conditions = subject.conditions.filter(condition => condition.claim !== 'sub');
-    const base = `${operator} ${JSON.stringify(conditions.map(String).sort())}`;
+    const base = conditions.length === 0 ? `${operator} []` : `${operator} ${JSON.stringify(conditions.map(String).sort())}`;
     let key = base;
     for (let n = 2; this.groups.has(key) && !canJoin(this.groups.get(key)!, subject); n++) key = `${base} #${n}`;
     const group = this.groups.get(key);
     if (group === undefined) {
-      this.groups.set(key, { operator, conditions, members: [subject] });
+      this.groups.set(key, { kind: base, operator, conditions, members: [subject], conditionValues: [subjectConditionValue(subject)] });
       this.addMissingStatements();
     } else {
       group.members.push(subject);
+      group.conditionValues.push(subjectConditionValue(subject));
       if (group.statement) {
         const subjectKey = this.provider.issuer.subjectConditionKey;
-        group.statement.addCondition(operator, { [subjectKey]: listOrOne(group.members.slice().sort(bySubject).map(subjectConditionValue)) });
+        group.statement.addCondition(operator, { [subjectKey]: listOrOne(sortedValues(group)) });
         const leftOut = exclusionsOf(group);
         if (leftOut.length > 0) group.statement.addCondition('StringNotLike', { [subjectKey]: listOrOne(leftOut) });
       }
@@ -155,9 +162,9 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     if (this.trusted.some(s => s.conditions.some(condition => hasDeployTimeValue(condition.value)))) return undefined;
     let size = DOCUMENT_SIZE;
     for (const group of this.groups.values()) {
-      size += skeletonSize(issuer.hostAndPath, this.audience, group, this.statementConditions(group, [], []));
+      size += skeletonSize(issuer.hostAndPath, this.audience, group, () => this.statementConditions(group, [], []));
       // Written as a list even for one value: two characters more than the string IAM gets.
-      size += Buffer.byteLength(JSON.stringify(group.members.map(subjectConditionValue)), 'utf8');
+      size += Buffer.byteLength(JSON.stringify(group.conditionValues), 'utf8');
       const leftOut = exclusionsOf(group);
       if (leftOut.length > 0) size += Buffer.byteLength(JSON.stringify({ StringNotLike: { [issuer.subjectConditionKey]: leftOut } }), 'utf8');
     }
@@ -177,7 +184,7 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     if (!this.document) return;
     const missing = [...this.groups.entries()].filter(([, group]) => group.statement === undefined).sort(([a], [b]) => byGroup(a, b));
     for (const [, group] of missing) {
-      const subjects = listOrOne(group.members.slice().sort(bySubject).map(subjectConditionValue));
+      const subjects = listOrOne(sortedValues(group));
       group.statement = new iam.PolicyStatement({
         actions: [this.assumeRoleAction],
         principals: [this],
@@ -189,19 +196,27 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
 
   private statementConditions(group: Group, subjects: string | string[], leftOut: string | string[]): Conditions {
     const issuer = this.provider.issuer;
-    const claims = claimConditions(issuer.hostAndPath, group.conditions);
     const conditions: Conditions = { StringEquals: { [issuer.audienceConditionKey]: this.audience } };
-    conditions[group.operator] = { ...conditions[group.operator], [issuer.subjectConditionKey]: subjects };
+    const block = (operator: string) => conditions[operator] ?? (conditions[operator] = {});
+    block(group.operator)[issuer.subjectConditionKey] = subjects;
     if (leftOut.length > 0) conditions.StringNotLike = { [issuer.subjectConditionKey]: leftOut };
-    for (const [operator, keys] of Object.entries(claims)) conditions[operator] = { ...conditions[operator], ...keys };
+    if (group.conditions.length === 0) return conditions;
+    for (const [operator, keys] of Object.entries(claimConditions(issuer.hostAndPath, group.conditions))) Object.assign(block(operator), keys);
     return conditions;
   }
 }
 
 /** The `sub` patterns the members of a group leave out, sorted, as written under `StringNotLike`. */
 function exclusionsOf(group: Group): string[] {
+  if (group.members.every(member => member.conditions.length === 0)) return [];
   const patterns = group.members.flatMap(member => member.conditions.filter(condition => condition.claim === 'sub'));
   return [...new Set(patterns.map(condition => likePattern(condition.value, true)))].sort();
+}
+
+/** The members' condition values in the order of the members' own values. */
+function sortedValues(group: Group): string[] {
+  if (group.members.length === 1) return [group.conditionValues[0]];
+  return group.members.map((member, i) => [member.value, group.conditionValues[i]]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, value]) => value);
 }
 
 function listOrOne(values: string[]): string | string[] {
@@ -243,13 +258,13 @@ const DOCUMENT_SIZE = JSON.stringify({ Version: '2012-10-17', Statement: [] }).l
  * The size of a group's statement without its subject list, with the longest provider ARN
  * (partition `aws-us-gov`, a 12-digit account) and room to spare; the same for every role of an issuer, audience and group, so worked out once.
  */
-function skeletonSize(hostAndPath: string, audience: string, group: Group, conditions: Conditions): number {
-  const cacheKey = JSON.stringify([hostAndPath, audience, group.operator, conditions]);
+function skeletonSize(hostAndPath: string, audience: string, group: Group, conditions: () => Conditions): number {
+  const cacheKey = `${hostAndPath}\n${audience}\n${group.kind}`;
   let size = SKELETON_SIZES.get(cacheKey);
   if (size === undefined) {
     const statement = {
       Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: conditions,
+      Condition: conditions(),
       Effect: 'Allow',
       Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${hostAndPath}` },
     };
@@ -258,8 +273,4 @@ function skeletonSize(hostAndPath: string, audience: string, group: Group, condi
     SKELETON_SIZES.set(cacheKey, size);
   }
   return size;
-}
-
-function bySubject(a: GitHubSubject, b: GitHubSubject): number {
-  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
