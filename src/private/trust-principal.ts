@@ -216,7 +216,9 @@ function exclusionsOf(group: Group): string[] {
 /** The members' condition values in the order of the members' own values. */
 function sortedValues(group: Group): string[] {
   if (group.members.length === 1) return [group.conditionValues[0]];
-  return group.members.map((member, i) => [member.value, group.conditionValues[i]]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, value]) => value);
+  return group.members.map((member, i) => [member.value, group.conditionValues[i]])
+    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+    .map(([, value]) => value);
 }
 
 function listOrOne(values: string[]): string | string[] {
