@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { arnAtSynth, isPseudoParameter, knownPartitionAndAccount, REGION } from './private/arns';
 import { rejectWildcardNextToToken } from './private/github-names';
 import { assertNoDynamicReference, escapeDeployTimeParts } from './private/iam-strings';
-import { ACTIONS, renderWorkflowDocument, WorkflowStep } from './private/workflow-document';
+import { workflowRenderer } from './private/on-first-use';
+import type { WorkflowStep } from './private/workflow-document';
 import { GitHubActionsRole, GitHubActionsRoleProps } from './role';
 import { GitHubWorkflowOptions } from './workflow';
 
@@ -126,6 +127,7 @@ export class EcrPushRole extends GitHubActionsRole {
       return [`docker tag "$IMAGE" "${image}"`, `docker push "${image}"`];
     });
 
+    const { ACTIONS, renderWorkflowDocument } = workflowRenderer();
     const setupSteps: WorkflowStep[] = [{ name: 'Log in to Amazon ECR', id: 'ecr', uses: ACTIONS.amazonEcrLogin }];
     if (otherAccounts.size > 0) {
       setupSteps.push({

@@ -8,9 +8,10 @@ import { apiName } from './private/api-names';
 import { everyContextUnions } from './private/breadth';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { hiddenCharacter } from './private/iam-strings';
+import { workflowRenderer } from './private/on-first-use';
 import { trustPolicySize } from './private/trust-policy-size';
 import { GitHubTrustPrincipal } from './private/trust-principal';
-import { renderWorkflowDocument, WorkflowSpec } from './private/workflow-document';
+import type { WorkflowSpec } from './private/workflow-document';
 import { GitHubOidcProvider, IGitHubOidcProvider } from './provider';
 import { GitHubSubject } from './subject';
 import { GitHubWorkflowOptions } from './workflow';
@@ -249,7 +250,7 @@ export class GitHubActionsRole extends iam.Role {
    * const yaml = role.renderWorkflow({ region: 'eu-west-1', commands: ['npx cdk deploy --all'] });
    */
   public renderWorkflow(options: GitHubWorkflowOptions = {}): string {
-    return renderWorkflowDocument({
+    return workflowRenderer().renderWorkflowDocument({
       ...this._workflowSpec(),
       defaultName: 'Deploy with AWS',
       jobId: 'deploy',

@@ -1,9 +1,8 @@
 import { Annotations, Aspects, CfnElement, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { auditRole } from './role-audit';
 import { atLeast } from './severity';
-import { templateRoles } from './template-roles';
 import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
+import { trustEngine } from '../private/on-first-use';
 
 /**
  * Options of `GitHubTrustChecks`.
@@ -104,7 +103,7 @@ export class GitHubTrustChecks implements IAspect {
     try {
       const logicalId = stack.resolve(node.logicalId);
       const find = (template: { [section: string]: any }) =>
-        templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
+        trustEngine().templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
       // A role that another aspect added after the template was rendered needs it rendered again.
       let role = find(this.templates.get(stack) ?? { Resources: {} });
       if (role === undefined) {
@@ -112,7 +111,7 @@ export class GitHubTrustChecks implements IAspect {
         role = find(this.templates.get(stack)!);
       }
       if (role === undefined) throw new Error(`the stack's template has no role '${logicalId}'.`);
-      audit = auditRole(role);
+      audit = trustEngine().auditRole(role);
     } catch (error) {
       Annotations.of(node).addWarningV2('cdk-github-actions-oidc:not-audited', `The role's trust policy could not be audited: ${(error as Error).message}`);
       return;

@@ -1,9 +1,7 @@
-import { auditDocument, trustsGitHub } from './audit-rules';
-import { evaluate } from './evaluation';
-import { explainEvaluation } from './explain';
 import { GitHubToken } from './github-token';
-import { PolicyDocument, readPolicyDocument } from './policy-document';
+import type { PolicyDocument } from './policy-document';
 import { TrustAuditOptions, TrustFinding } from './trust-finding';
+import { trustEngine } from '../private/on-first-use';
 
 /**
  * One reason a token was denied, in the terms of a mistake users make.
@@ -89,7 +87,7 @@ export class TrustPolicy {
    * @param document the policy, such as `{"Version": "2012-10-17", "Statement": [...]}`
    */
   public static fromJson(document: any): TrustPolicy {
-    return new TrustPolicy(readPolicyDocument(document));
+    return new TrustPolicy(trustEngine().readPolicyDocument(document));
   }
 
   private readonly document: PolicyDocument;
@@ -103,7 +101,7 @@ export class TrustPolicy {
    * GHE.com or GitHub Enterprise Server) with `sts:AssumeRoleWithWebIdentity`.
    */
   public get trustsGitHub(): boolean {
-    return this.document.statements.some(trustsGitHub);
+    return this.document.statements.some(trustEngine().trustsGitHub);
   }
 
   /**
@@ -111,8 +109,9 @@ export class TrustPolicy {
    * conditions that decided, and for a denial the nearest trusted subject and what differs.
    */
   public evaluate(token: GitHubToken): TrustDecision {
-    const evaluation = evaluate(this.document, { issuer: token.issuerHostAndPath, keys: token._contextKeys() });
-    const explanation = explainEvaluation(evaluation, token, this.document.variables);
+    const engine = trustEngine();
+    const evaluation = engine.evaluate(this.document, { issuer: token.issuerHostAndPath, keys: token._contextKeys() });
+    const explanation = engine.explainEvaluation(evaluation, token, this.document.variables);
     const decider = evaluation.statements.find(result => result.applies && result.statement.effect === (evaluation.explicitDeny ? 'Deny' : 'Allow'));
     return {
       allowed: evaluation.allowed,
@@ -132,6 +131,6 @@ export class TrustPolicy {
    * @returns the findings, most severe rule first
    */
   public audit(options: TrustAuditOptions = {}): TrustFinding[] {
-    return auditDocument(this.document, options);
+    return trustEngine().auditDocument(this.document, options);
   }
 }
