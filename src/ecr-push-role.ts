@@ -1,8 +1,7 @@
 import { Arn, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { arnAtSynth, isPseudoParameter, knownPartitionAndAccount, REGION } from './private/arns';
+import { arnAtSynth, isPseudoParameter, knownPartitionAndAccount, REGION, regionPartition } from './private/arns';
 import { rejectWildcardNextToToken } from './private/github-names';
 import { assertNoDynamicReference, escapeDeployTimeParts } from './private/iam-strings';
 import { workflowRenderer } from './private/on-first-use';
@@ -121,7 +120,7 @@ export class EcrPushRole extends GitHubActionsRole {
       if (!Token.isUnresolved(account) && account !== stack.account) {
         otherAccounts.add(account);
         const registryRegion = Token.isUnresolved(region) ? options.region ?? stack.region : region;
-        registry = `${account}.dkr.ecr.${registryRegion}.${RegionInfo.get(registryRegion).domainSuffix ?? 'amazonaws.com'}`;
+        registry = `${account}.dkr.ecr.${registryRegion}.${regionPartition(registryRegion)?.domainSuffix ?? 'amazonaws.com'}`;
       }
       const image = `${registry}/${name}:\${{ github.sha }}`;
       return [`docker tag "$IMAGE" "${image}"`, `docker push "${image}"`];

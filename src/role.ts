@@ -1,10 +1,10 @@
 import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { GitHubClaimCondition } from './claim-condition';
 import { GitHubIssuer } from './issuer';
 import { apiName } from './private/api-names';
+import { regionPartition } from './private/arns';
 import { everyContextUnions } from './private/breadth';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { hiddenCharacter } from './private/iam-strings';
@@ -283,7 +283,7 @@ export class GitHubActionsRole extends iam.Role {
     if (name === undefined || [name, path, stack.account, stack.region].some(value => Token.isUnresolved(value))) {
       return undefined;
     }
-    const partition = RegionInfo.get(stack.region).partition;
+    const partition = regionPartition(stack.region)?.partition;
     return partition ? `arn:${partition}:iam::${stack.account}:role${path}${name}` : undefined;
   }
 
@@ -323,7 +323,7 @@ export class GitHubActionsRole extends iam.Role {
     const claims = [...new Set(added.flatMap(s => s.conditions.map(c => c.claim)).filter(claim => claim !== 'sub'))];
     if (claims.length === 0) return;
     const region = Stack.of(this).region;
-    const partition = Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
+    const partition = Token.isUnresolved(region) ? undefined : regionPartition(region)?.partition;
     const where = this.provider.issuer.hostAndPath !== GitHubIssuer.GITHUB_COM.hostAndPath
       ? `the issuer ${this.provider.issuer.url}` : partition === 'aws-cn' || partition === 'aws-us-gov' ? `the ${partition} partition` : undefined;
     if (where === undefined) return;

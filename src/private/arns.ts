@@ -1,10 +1,35 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { fragmentsOf } from './iam-strings';
 
 /** An AWS Region code, such as `us-east-1` or `eusc-de-east-1`. */
 export const REGION = /^[a-z]{2,}(?:-[a-z]+)+-\d+$/;
+
+/** The partitions other than `aws`, by the start of their Regions' codes. */
+const PARTITIONS: ReadonlyArray<{ readonly prefix: string; readonly partition: string; readonly domainSuffix: string }> = [
+  { prefix: 'cn-', partition: 'aws-cn', domainSuffix: 'amazonaws.com.cn' },
+  { prefix: 'us-gov-', partition: 'aws-us-gov', domainSuffix: 'amazonaws.com' },
+  { prefix: 'us-iso-', partition: 'aws-iso', domainSuffix: 'c2s.ic.gov' },
+  { prefix: 'us-isob-', partition: 'aws-iso-b', domainSuffix: 'sc2s.sgov.gov' },
+  { prefix: 'eu-isoe-', partition: 'aws-iso-e', domainSuffix: 'cloud.adc-e.uk' },
+  { prefix: 'us-isof-', partition: 'aws-iso-f', domainSuffix: 'csp.hci.ic.gov' },
+  { prefix: 'eusc-', partition: 'aws-eusc', domainSuffix: 'amazonaws.eu' },
+];
+
+const AWS = { partition: 'aws', domainSuffix: 'amazonaws.com' };
+
+/**
+ * The partition of a Region and the domain suffix of its endpoints, read from the Region's code;
+ * undefined for text that is not a Region code. aws-cdk-lib's `RegionInfo` knows the same for the
+ * Regions it lists, but its first lookup loads every fact of every Region (about 0.1 s);
+ * test/partitions.test.ts holds this to `RegionInfo` for each of them. A Region newer than that
+ * list is taken to be in `aws` unless its code starts as another partition's do.
+ */
+export function regionPartition(region: string): { partition: string; domainSuffix: string } | undefined {
+  if (!REGION.test(region)) return undefined;
+  const { partition, domainSuffix } = PARTITIONS.find(candidate => region.startsWith(candidate.prefix)) ?? AWS;
+  return { partition, domainSuffix };
+}
 
 /**
  * An ARN as far as it can be known at synth time: pseudo parameters (partition, Region,
@@ -16,10 +41,10 @@ export function arnAtSynth(scope: IConstruct, arn: string): string | undefined {
   const stack = Stack.of(scope);
   const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
   const pseudoParameters: { [name: string]: string } = {
-    'AWS::Partition': (region && RegionInfo.get(region).partition) || 'aws',
+    'AWS::Partition': (region && regionPartition(region)?.partition) || 'aws',
     'AWS::Region': region ?? 'us-east-1',
     'AWS::AccountId': Token.isUnresolved(stack.account) ? '123456789012' : stack.account,
-    'AWS::URLSuffix': (region && RegionInfo.get(region).domainSuffix) || 'amazonaws.com',
+    'AWS::URLSuffix': (region && regionPartition(region)?.domainSuffix) || 'amazonaws.com',
   };
   const pieces = fragmentsOf(arn).map(piece => {
     if (typeof piece === 'string') return piece;
@@ -43,7 +68,7 @@ export function isPseudoParameter(scope: IConstruct, token: unknown): boolean {
 export function knownPartitionAndAccount(scope: IConstruct): { partition?: string; account?: string } {
   const stack = Stack.of(scope);
   return {
-    partition: Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition,
+    partition: Token.isUnresolved(stack.region) ? undefined : regionPartition(stack.region)?.partition,
     account: Token.isUnresolved(stack.account) ? undefined : stack.account,
   };
 }

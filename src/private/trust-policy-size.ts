@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import type { GitHubIssuer } from '../issuer';
+import { regionPartition } from './arns';
 
 /**
  * The size of a role's trust policy as IAM could count it against its limit, never less.
@@ -21,9 +21,9 @@ import type { GitHubIssuer } from '../issuer';
  */
 export function trustPolicySize(scope: IConstruct, document: iam.PolicyDocument, issuer: GitHubIssuer): TrustPolicySize {
   const stack = Stack.of(scope);
-  const regionPartition = Token.isUnresolved(stack.region) ? undefined : RegionInfo.get(stack.region).partition;
+  const stackPartition = Token.isUnresolved(stack.region) ? undefined : regionPartition(stack.region)?.partition;
   const pseudoParameters: { [name: string]: string } = {
-    'AWS::Partition': regionPartition ?? 'aws-us-gov',
+    'AWS::Partition': stackPartition ?? 'aws-us-gov',
     'AWS::AccountId': literalOr(stack.account, '123456789012'),
   };
   const providerArn = `arn:${pseudoParameters['AWS::Partition']}:iam::${pseudoParameters['AWS::AccountId']}:oidc-provider/${issuer.hostAndPath}`;

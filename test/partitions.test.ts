@@ -1,0 +1,27 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { regionPartition } from '../src/private/arns';
+
+// The library reads a Region's partition from its code rather than from aws-cdk-lib's RegionInfo,
+// whose first lookup loads every fact of every Region. RegionInfo is the oracle here.
+
+describe('partitions from Region codes', () => {
+  test('RegionInfo still lists Regions in several partitions', () => {
+    const partitions = new Set(RegionInfo.regions.map(region => region.partition));
+    expect([...partitions]).toEqual(expect.arrayContaining(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b']));
+  });
+
+  test.each(RegionInfo.regions.map(region => [region.name, region.partition, region.domainSuffix]))(
+    '%s is in %s, at %s, as RegionInfo says', (name, partition, domainSuffix) => {
+      expect(regionPartition(name!)).toEqual({ partition, domainSuffix });
+    });
+
+  test.each(['', 'us-east', 'US-EAST-1', 'us-east-1a', '${Token[AWS.Region.1]}', 'us_east_1'])('%p is not a Region code', text => {
+    expect(regionPartition(text)).toBeUndefined();
+  });
+
+  test('a Region newer than RegionInfo is taken by its code', () => {
+    expect(regionPartition('mx-north-9')?.partition).toBe('aws');
+    expect(regionPartition('cn-southwest-9')?.partition).toBe('aws-cn');
+    expect(regionPartition('us-gov-north-9')?.partition).toBe('aws-us-gov');
+  });
+});
