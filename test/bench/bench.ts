@@ -13,8 +13,10 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ts from 'typescript';
-import { Build, byHand, ENV, ISSUER, withLibrary } from './builds';
+import { Build, ENV, ISSUER } from './builds';
+import { byHand } from './by-hand';
 import { median, processRun } from './process-run';
+import { withLibrary } from './with-library';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
 import { deployedValue } from '../util';
 
@@ -54,34 +56,43 @@ function timeBoth(roles: number): { library: number; hand: number } {
 }
 
 /**
- * The builds as a script for whole processes: builds.ts transpiled, importing the compiled
- * library (lib/, which the bench task compiles first). Written under test-reports/ so that
- * Node.js finds aws-cdk-lib in the project's node_modules.
+ * The builds as scripts for whole processes: builds.ts, with-library.ts and by-hand.ts transpiled,
+ * the first importing the compiled library (lib/, which the bench task compiles first), and a
+ * script that imports what the hand-written variant uses, and the library too if asked. Written
+ * under test-reports/ so that Node.js finds aws-cdk-lib in the project's node_modules.
  */
-function processScript(): string {
+function processScripts(): { synth: string; imports: string } {
   const dir = path.join(ROOT, 'test-reports', 'bench');
   fs.mkdirSync(dir, { recursive: true });
-  const source = fs.readFileSync(path.join(__dirname, 'builds.ts'), 'utf8').replace("'../../src'", JSON.stringify(path.join(ROOT, 'lib')));
   const options = { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } };
-  fs.writeFileSync(path.join(dir, 'builds.js'), ts.transpileModule(source, options).outputText);
-  const runner = path.join(dir, 'synth.js');
-  fs.writeFileSync(runner, [
-    "const builds = require('./builds');",
-    'builds[process.argv[2]](Number(process.argv[3])).synth();',
+  for (const name of ['builds', 'with-library', 'by-hand']) {
+    const source = fs.readFileSync(path.join(__dirname, `${name}.ts`), 'utf8').replace("'../../src'", JSON.stringify(path.join(ROOT, 'lib')));
+    fs.writeFileSync(path.join(dir, `${name}.js`), ts.transpileModule(source, options).outputText);
+  }
+  const synth = path.join(dir, 'synth.js');
+  fs.writeFileSync(synth, [
+    'const [variant, roles] = process.argv.slice(2);',
+    "require(variant === 'withLibrary' ? './with-library' : './by-hand')[variant](Number(roles)).synth();",
   ].join('\n'));
-  return runner;
+  const imports = path.join(dir, 'imports.js');
+  fs.writeFileSync(imports, [
+    "const cdk = require('aws-cdk-lib');",
+    "const iam = require('aws-cdk-lib/aws-iam');",
+    '[cdk.App, cdk.Stack, iam.Role, iam.OidcProviderNative, iam.WebIdentityPrincipal, iam.FederatedPrincipal, iam.PolicyStatement];',
+    `if (process.argv[2] === 'withLibrary') require(${JSON.stringify(path.join(ROOT, 'lib'))});`,
+  ].join('\n'));
+  return { synth, imports };
 }
 
-const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 9);
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
 
-/** Wall time and peak memory (GNU time's maximum resident set size) of one whole process: start Node.js, load, build, synthesize. */
-/** Medians of whole processes of both variants, alternating, template validation off. */
-function processBoth(runner: string, roles: number) {
+/** Medians of whole processes of both variants (`args` after the variant's name), alternating, template validation off. */
+function processBoth(script: string, args: string[]) {
   const env = { ...process.env, CDK_VALIDATION: 'false' };
   const library: Array<{ ms: number; rssMiB: number }> = [];
   const hand: Array<{ ms: number; rssMiB: number }> = [];
-  const ours = () => library.push(processRun(process.execPath, [runner, 'withLibrary', String(roles)], env));
-  const base = () => hand.push(processRun(process.execPath, [runner, 'byHand', String(roles)], env));
+  const ours = () => library.push(processRun(process.execPath, [script, 'withLibrary', ...args], env));
+  const base = () => hand.push(processRun(process.execPath, [script, 'byHand', ...args], env));
   for (let run = 0; run < PROCESS_RUNS; run++) {
     if (run % 2 === 0) {
       ours();
@@ -99,24 +110,28 @@ function processBoth(runner: string, roles: number) {
   };
 }
 
-/** The command line's one-repository run as a whole process: as shipped, and with aws-cdk-lib's template validation. */
-function cliRuns(): { shipped: number; validated: number; shippedMiB: number; validatedMiB: number } {
+/**
+ * The command line's one-repository run as a whole process, median of 5 each: as shipped (Node.js's
+ * compile cache on, warm after the first run), without the compile cache (a first run, or Node.js
+ * before 22.1), and with aws-cdk-lib's template validation.
+ */
+function cliRuns(): { [setting in 'shipped' | 'uncached' | 'validated']: { ms: number; rssMiB: number } } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-github-actions-oidc-bench-'));
   const args = [path.join(ROOT, 'lib', 'cli.js'), '--repo', 'octo-org/octo-app', '--branch', 'main', '--region', 'eu-west-1', '--out', out, '--force'];
-  const shipped: Array<{ ms: number; rssMiB: number }> = [];
-  const validated: Array<{ ms: number; rssMiB: number }> = [];
-  const { CDK_VALIDATION: _, ...rest } = process.env;
+  const { CDK_VALIDATION: _, NODE_DISABLE_COMPILE_CACHE: __, ...rest } = process.env;
+  const settings = { shipped: rest, uncached: { ...rest, NODE_DISABLE_COMPILE_CACHE: '1' }, validated: { ...rest, CDK_VALIDATION: 'true' } };
+  const runs = { shipped: [], uncached: [], validated: [] } as { [setting in keyof typeof settings]: Array<{ ms: number; rssMiB: number }> };
   for (let run = 0; run < 5; run++) {
-    shipped.push(processRun(process.execPath, args, rest));
-    validated.push(processRun(process.execPath, args, { ...rest, CDK_VALIDATION: 'true' }));
+    for (const setting of Object.keys(settings) as Array<keyof typeof settings>) {
+      runs[setting].push(processRun(process.execPath, args, settings[setting]));
+    }
   }
   fs.rmSync(out, { recursive: true, force: true });
-  return {
-    shipped: median(shipped.map(r => r.ms)),
-    validated: median(validated.map(r => r.ms)),
-    shippedMiB: median(shipped.map(r => r.rssMiB)),
-    validatedMiB: median(validated.map(r => r.rssMiB)),
-  };
+  const medians = (setting: keyof typeof settings) => ({
+    ms: median(runs[setting].map(r => r.ms)),
+    rssMiB: median(runs[setting].map(r => r.rssMiB)),
+  });
+  return { shipped: medians('shipped'), uncached: medians('uncached'), validated: medians('validated') };
 }
 
 function template(build: Build, roles: number): any {
@@ -227,17 +242,22 @@ function main(): void {
         `${library.toFixed(1)} ms`, `${hand.toFixed(1)} ms`, ratio(library, hand)]));
     }
   }
-  const runner = processScript();
+  const scripts = processScripts();
+  const imports = processBoth(scripts.imports, []);
+  lines.push(row([`TypeScript: import in a new process (baseline: the aws-cdk-lib classes the hand-written variant uses), median of ${PROCESS_RUNS}`,
+    `${imports.library.toFixed(0)} ms`, `${imports.hand.toFixed(0)} ms`, `+${(imports.library - imports.hand).toFixed(0)} ms`]));
   for (const roles of [1, 10, 100, 1000]) {
-    const whole = processBoth(runner, roles);
+    const whole = processBoth(scripts.synth, [String(roles)]);
     lines.push(row([`TypeScript: whole process (start, load, build, synth), ${roles} role${roles > 1 ? 's' : ''}, validation off, median of ${PROCESS_RUNS}`,
       `${whole.library.toFixed(0)} ms, ${whole.libraryMiB.toFixed(0)} MiB`, `${whole.hand.toFixed(0)} ms, ${whole.handMiB.toFixed(0)} MiB`,
       ratio(whole.library, whole.hand)]));
   }
   const cli = cliRuns();
+  const shown = (run: { ms: number; rssMiB: number }) => `${run.ms.toFixed(0)} ms, ${run.rssMiB.toFixed(0)} MiB`;
   lines.push(row(['command line, one repository, whole process, median of 5: as shipped / with CDK_VALIDATION=true',
-    `${cli.shipped.toFixed(0)} ms, ${cli.shippedMiB.toFixed(0)} MiB`, `${cli.validated.toFixed(0)} ms, ${cli.validatedMiB.toFixed(0)} MiB`,
-    ratio(cli.shipped, cli.validated)]));
+    shown(cli.shipped), shown(cli.validated), ratio(cli.shipped.ms, cli.validated.ms)]));
+  lines.push(row(['command line, one repository, whole process, median of 5: as shipped / without the compile cache (first run, Node.js < 22.1)',
+    shown(cli.shipped), shown(cli.uncached), ratio(cli.shipped.ms, cli.uncached.ms)]));
   const ours = template(withLibrary, 10);
   const base = template(byHand, 10);
   lines.push(row(['resources, 10 roles', Object.keys(ours.Resources).length, Object.keys(base.Resources).length,
