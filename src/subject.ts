@@ -274,7 +274,7 @@ export class GitHubClaim {
    */
   public static branch(name: string): GitHubClaim {
     validateRefName('branch', name);
-    const base = Token.isUnresolved(name) ? undefined : MERGE_QUEUE.exec(name)?.[1];
+    const base = hasDeployTimeValue(name) ? undefined : MERGE_QUEUE.exec(name)?.[1];
     if (base !== undefined) return GitHubClaim.queue(base, longestEscaped(name, LONGEST.refName));
     return GitHubClaim.context(`ref:refs/heads/${name}`, { kind: 'branch', name }, longestEscaped(name, LONGEST.refName));
   }

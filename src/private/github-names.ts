@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { apiName } from './api-names';
-import { fragmentsOf, hiddenCharacter, literalText, shown } from './iam-strings';
+import { fragmentsOf, hasDeployTimeValue, hiddenCharacter, literalText, shown } from './iam-strings';
 import { NoTokenMatchesError } from './no-token-matches';
 
 /**
@@ -34,7 +34,7 @@ export function hasWildcard(value: string): boolean {
 
 export function validateOwner(owner: string): void {
   rejectWildcard('owner', owner);
-  if (Token.isUnresolved(owner)) return validateLiteralParts('GitHub owner', owner, /[^A-Za-z0-9_-]/);
+  if (hasDeployTimeValue(owner)) return validateLiteralParts('GitHub owner', owner, /[^A-Za-z0-9_-]/);
   const match = OWNER.exec(owner);
   if (!match || match[1].length > 39) {
     // Old accounts may have hyphens where new ones may not: refused, but a token may carry such a name.
@@ -49,7 +49,7 @@ export function validateOwner(owner: string): void {
 
 export function validateRepositoryName(name: string): void {
   rejectWildcard('repository', name);
-  if (Token.isUnresolved(name)) return validateLiteralParts('GitHub repository name', name, /[^A-Za-z0-9._-]/);
+  if (hasDeployTimeValue(name)) return validateLiteralParts('GitHub repository name', name, /[^A-Za-z0-9._-]/);
   if (name.includes('/')) {
     throw new NoTokenMatchesError(
       `Invalid GitHub repository name '${name}': give the owner and the name separately, ` +
@@ -105,7 +105,7 @@ export function validateNumericId(what: string, id: string): void {
  */
 export function validateRefName(kind: 'branch' | 'tag', name: string): void {
   const prefix = kind === 'branch' ? 'refs/heads/' : 'refs/tags/';
-  if (Token.isUnresolved(name)) {
+  if (hasDeployTimeValue(name)) {
     validateLiteralParts(`${kind} name`, name, REF_FORBIDDEN);
     const first = fragmentsOf(name)[0];
     if (typeof first === 'string' && first.startsWith('refs/')) {
@@ -154,7 +154,7 @@ function refNameProblem(name: string): string | undefined {
 }
 
 export function validateEnvironmentName(name: string): void {
-  if (Token.isUnresolved(name)) return validateLiteralParts('environment name', name, CONTROL_CHARACTER);
+  if (hasDeployTimeValue(name)) return validateLiteralParts('environment name', name, CONTROL_CHARACTER);
   if (name.length === 0 || name.length > 255) {
     throw new NoTokenMatchesError(`Invalid environment name '${name}': environment names are 1-255 characters.`);
   }

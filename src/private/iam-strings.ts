@@ -150,6 +150,7 @@ export function escapeDeployTimeParts(value: string, keep: (token: IResolvable) 
  * A value known only at deployment, with a character replaced by a text wherever it occurs.
  */
 export function replaceAtDeployment(value: string, character: string, replacement: string): string {
+  if (!mayHoldToken(value)) return replaceEach(value, [[character, replacement]]);
   return fragmentsOf(value)
     .map(piece => isText(piece) ? replaceEach(piece, [[character, replacement]]) : Token.asString(new Replaced(piece, [[character, replacement]])))
     .join('');

@@ -113,7 +113,7 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
     this.trusted.push(subject);
     this.trustKeys.add(trustKey);
     const operator = subjectOperator(subject);
-    const conditions = subject.conditions.filter(condition => condition.claim !== 'sub');
+    const conditions = subject.conditions.length === 0 ? [] : subject.conditions.filter(condition => condition.claim !== 'sub');
     const base = conditions.length === 0 ? `${operator} []` : `${operator} ${JSON.stringify(conditions.map(String).sort())}`;
     let key = base;
     for (let n = 2; this.groups.has(key) && !canJoin(this.groups.get(key)!, subject); n++) key = `${base} #${n}`;
