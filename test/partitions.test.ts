@@ -19,9 +19,25 @@ describe('partitions from Region codes', () => {
     expect(regionPartition(text)).toBeUndefined();
   });
 
-  test('a Region newer than RegionInfo is taken by its code', () => {
+  test('a Region newer than RegionInfo is taken by its code where the code settles it, and is unknown otherwise', () => {
     expect(regionPartition('mx-north-9')?.partition).toBe('aws');
     expect(regionPartition('cn-southwest-9')?.partition).toBe('aws-cn');
     expect(regionPartition('us-gov-north-9')?.partition).toBe('aws-us-gov');
+    // A partition the table does not know, or no Region at all: RegionInfo decides, and knows nothing.
+    expect(regionPartition('us-isox-east-1')).toBeUndefined();
+    expect(regionPartition('xx-nowhere-1')).toBeUndefined();
+  });
+
+  test('every Region RegionInfo lists is read from its code, without loading RegionInfo', () => {
+    const names = RegionInfo.regions.map(region => region.name);
+    jest.isolateModules(() => {
+      jest.doMock('aws-cdk-lib/region-info', () => ({
+        RegionInfo: { get: (name: string) => { throw new Error(`RegionInfo was asked about ${name}`); } },
+      }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated: typeof import('../src/private/arns') = require('../src/private/arns');
+      for (const name of names) expect(isolated.regionPartition(name)).toBeDefined();
+      expect(() => isolated.regionPartition('xx-nowhere-1')).toThrow(/RegionInfo was asked about xx-nowhere-1/);
+    });
   });
 });

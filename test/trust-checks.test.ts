@@ -94,3 +94,18 @@ test('acknowledge() refuses unknown rules and empty reasons', () => {
   expect(() => GitHubTrustChecks.acknowledge(stack, 'sub-mising', 'typo')).toThrow(/Unknown trust audit rule 'sub-mising': use one of sub-missing, /);
   expect(() => GitHubTrustChecks.acknowledge(stack, 'pull-request', ' ')).toThrow(/needs a reason/);
 });
+
+test('a policy engine that cannot load fails the synth rather than passing roles with a warning', () => {
+  jest.isolateModules(() => {
+    jest.doMock('../src/private/on-first-use', () => ({
+      trustEngine: () => { throw new Error("Cannot find module '../analysis/engine'"); },
+    }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const isolated: typeof import('../src') = require('../src');
+    const cdkApp = new App();
+    const stack = new Stack(cdkApp, 'Ci', { env: { account: ACCOUNT, region: REGION } });
+    audienceOnlyRole(stack);
+    Aspects.of(cdkApp).add(new isolated.GitHubTrustChecks());
+    expect(() => cdkApp.synth()).toThrow(/Cannot find module '..\/analysis\/engine'/);
+  });
+});

@@ -99,11 +99,13 @@ export class GitHubTrustChecks implements IAspect {
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::IAM::Role') return;
     const stack = Stack.of(node);
+    // Loaded outside the try below: an engine that cannot load is a broken installation, not a role to warn about.
+    const engine = trustEngine();
     let audit;
     try {
       const logicalId = stack.resolve(node.logicalId);
       const find = (template: { [section: string]: any }) =>
-        trustEngine().templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
+        engine.templateRoles(template, stack.node.path).find(candidate => candidate.anchor === logicalId);
       // A role that another aspect added after the template was rendered needs it rendered again.
       let role = find(this.templates.get(stack) ?? { Resources: {} });
       if (role === undefined) {
@@ -111,7 +113,7 @@ export class GitHubTrustChecks implements IAspect {
         role = find(this.templates.get(stack)!);
       }
       if (role === undefined) throw new Error(`the stack's template has no role '${logicalId}'.`);
-      audit = trustEngine().auditRole(role);
+      audit = engine.auditRole(role);
     } catch (error) {
       Annotations.of(node).addWarningV2('cdk-github-actions-oidc:not-audited', `The role's trust policy could not be audited: ${(error as Error).message}`);
       return;

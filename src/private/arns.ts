@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
 import { fragmentsOf } from './iam-strings';
 
@@ -16,19 +17,27 @@ const PARTITIONS: ReadonlyArray<{ readonly prefix: string; readonly partition: s
   { prefix: 'eusc-', partition: 'aws-eusc', domainSuffix: 'amazonaws.eu' },
 ];
 
-const AWS = { partition: 'aws', domainSuffix: 'amazonaws.com' };
+/**
+ * A Region in `aws` by the shape of its code: one of that partition's geographies, a compass
+ * direction, a number (`eu-west-1`, `ap-southeast-7`, `mx-central-1`).
+ */
+const AWS_REGION = /^(?:af|ap|ca|eu|il|me|mx|sa|us)-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d+$/;
 
 /**
- * The partition of a Region and the domain suffix of its endpoints, read from the Region's code;
- * undefined for text that is not a Region code. aws-cdk-lib's `RegionInfo` knows the same for the
- * Regions it lists, but its first lookup loads every fact of every Region (about 0.1 s);
- * test/partitions.test.ts holds this to `RegionInfo` for each of them. A Region newer than that
- * list is taken to be in `aws` unless its code starts as another partition's do.
+ * The partition of a Region and the domain suffix of its endpoints; undefined where it is not known.
+ *
+ * aws-cdk-lib's `RegionInfo` knows both for the Regions it lists, but its first lookup loads every
+ * fact of every Region (about 0.1 s). So a code that starts as another partition's Regions do, or
+ * has the shape of an `aws` Region, is read from the code, and only any other text is looked up in
+ * `RegionInfo`. test/partitions.test.ts holds this to `RegionInfo` for every Region it lists.
  */
 export function regionPartition(region: string): { partition: string; domainSuffix: string } | undefined {
-  if (!REGION.test(region)) return undefined;
-  const { partition, domainSuffix } = PARTITIONS.find(candidate => region.startsWith(candidate.prefix)) ?? AWS;
-  return { partition, domainSuffix };
+  const other = PARTITIONS.find(candidate => region.startsWith(candidate.prefix));
+  if (other !== undefined && REGION.test(region)) return { partition: other.partition, domainSuffix: other.domainSuffix };
+  if (AWS_REGION.test(region)) return { partition: 'aws', domainSuffix: 'amazonaws.com' };
+  if (Token.isUnresolved(region)) return undefined;
+  const { partition, domainSuffix } = RegionInfo.get(region);
+  return partition === undefined || domainSuffix === undefined ? undefined : { partition, domainSuffix };
 }
 
 /**
