@@ -585,6 +585,7 @@ export class GitHubSubject {
    * @internal
    */
   public get _conditionsKey(): string {
+    if (this.conditions.length === 0) return '[]';
     return JSON.stringify(conditionsKey(this.conditions));
   }
 

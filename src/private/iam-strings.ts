@@ -122,7 +122,11 @@ export function escapeText(text: string): string {
 }
 
 function replaceEach(text: string, replacements: ReadonlyArray<readonly [string, string]>): string {
-  return replacements.reduce((result, [character, replacement]) => result.split(character).join(replacement), text);
+  let result = text;
+  for (const replacement of replacements) {
+    if (result.includes(replacement[0])) result = result.split(replacement[0]).join(replacement[1]);
+  }
+  return result;
 }
 
 /**

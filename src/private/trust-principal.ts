@@ -182,8 +182,12 @@ export class GitHubTrustPrincipal extends iam.WebIdentityPrincipal implements ia
    */
   private addMissingStatements(): void {
     if (!this.document) return;
-    const missing = [...this.groups.entries()].filter(([, group]) => group.statement === undefined).sort(([a], [b]) => byGroup(a, b));
-    for (const [, group] of missing) {
+    const missing: Array<{ key: string; group: Group }> = [];
+    this.groups.forEach((group, key) => {
+      if (group.statement === undefined) missing.push({ key, group });
+    });
+    missing.sort((a, b) => byGroup(a.key, b.key));
+    for (const { group } of missing) {
       const subjects = listOrOne(sortedValues(group));
       group.statement = new iam.PolicyStatement({
         actions: [this.assumeRoleAction],
@@ -216,9 +220,8 @@ function exclusionsOf(group: Group): string[] {
 /** The members' condition values in the order of the members' own values. */
 function sortedValues(group: Group): string[] {
   if (group.members.length === 1) return [group.conditionValues[0]];
-  return group.members.map((member, i) => [member.value, group.conditionValues[i]])
-    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-    .map(([, value]) => value);
+  const values = group.members.map(member => member.value);
+  return values.map((_, i) => i).sort((a, b) => values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : 0).map(i => group.conditionValues[i]);
 }
 
 function listOrOne(values: string[]): string | string[] {
