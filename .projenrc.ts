@@ -29,6 +29,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // GitHub's runners use Node.js 24: it ships npm 11, which npm trusted publishing requires.
   workflowNodeVersion: '24.x',
 
+  // The compiled JavaScript without embedded source maps and sources: half the package, and less for
+  // every process that imports the library to read (Node.js, and the jsii runtime behind Python,
+  // Java and Go). Tests and coverage run on the TypeScript sources.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
+
   // `npx cdk-github-actions-oidc --repo OWNER/NAME --branch main` writes a template and a workflow.
   bin: { 'cdk-github-actions-oidc': 'lib/cli.js' },
 
