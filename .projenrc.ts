@@ -91,6 +91,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 project.tsconfigDev.addInclude('.projenrc.ts');
 
+// The library requires aws-cdk-lib in one module (src/private/aws-cdk-lib.ts says why); types may come from it directly.
+const throughOneModule = 'Import aws-cdk-lib values from src/private/aws-cdk-lib.ts (see why there); `import type` may name aws-cdk-lib.';
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  excludedFiles: ['src/private/aws-cdk-lib.ts'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      paths: [{ name: 'aws-cdk-lib', message: throughOneModule, allowTypeImports: true }],
+      patterns: [{ group: ['aws-cdk-lib/*'], message: throughOneModule, allowTypeImports: true }],
+    }],
+  },
+});
+
 // README and TSDoc examples must compile: they become the Python, Java and Go docs.
 project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 const rosetta = project.addTask('rosetta:extract', {

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from './private/aws-cdk-lib';
 import {
   hasWildcard,
   rejectWildcardNextToToken,

@@ -1,7 +1,6 @@
-import { Arn, ArnFormat, CfnOutput, Stack, Token } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { arnAtSynth, isPseudoParameter, knownPartitionAndAccount, REGION, regionPartition } from './private/arns';
+import { Arn, ArnFormat, aws_ecr as ecr, CfnOutput, Stack, Token } from './private/aws-cdk-lib';
 import { rejectWildcardNextToToken } from './private/github-names';
 import { assertNoDynamicReference, escapeDeployTimeParts } from './private/iam-strings';
 import { workflowRenderer } from './private/on-first-use';

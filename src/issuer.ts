@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from './private/aws-cdk-lib';
 
 const GITHUB_COM_HOST = 'token.actions.githubusercontent.com';
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

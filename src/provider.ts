@@ -1,9 +1,8 @@
-import { Arn, ArnFormat, CfnCondition, CfnParameter, CfnResource, Fn, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { GitHubIssuer } from './issuer';
 import { apiName } from './private/api-names';
 import { arnAtSynth, knownPartitionAndAccount } from './private/arns';
+import { Arn, ArnFormat, aws_iam as iam, CfnCondition, CfnParameter, CfnResource, Fn, RemovalPolicy, Resource, Stack, Token } from './private/aws-cdk-lib';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { assertNoDynamicReference, fragmentsOf, hiddenCharacter } from './private/iam-strings';
 

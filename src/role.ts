@@ -1,10 +1,9 @@
-import { Annotations, CfnOutput, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitHubClaimCondition } from './claim-condition';
 import { GitHubIssuer } from './issuer';
 import { apiName } from './private/api-names';
 import { regionPartition } from './private/arns';
+import { Annotations, aws_iam as iam, CfnOutput, Duration, Lazy, Stack, Token } from './private/aws-cdk-lib';
 import { everyContextUnions } from './private/breadth';
 import { DEFAULT_AUDIENCE } from './private/defaults';
 import { hiddenCharacter } from './private/iam-strings';

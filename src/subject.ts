@@ -1,6 +1,6 @@
-import { Token } from 'aws-cdk-lib';
 import { GitHubClaimCondition } from './claim-condition';
 import { apiName } from './private/api-names';
+import { Token } from './private/aws-cdk-lib';
 import { narrowsRuns } from './private/breadth';
 import { combineConditions } from './private/claim-condition-checks';
 import { ClaimTraits, RunContext } from './private/claim-traits';

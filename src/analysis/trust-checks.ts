@@ -1,7 +1,8 @@
-import { Annotations, Aspects, CfnElement, CfnResource, IAspect, Stack, Stage } from 'aws-cdk-lib';
+import type { IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { atLeast } from './severity';
 import { TrustAuditRule, TrustFindingSeverity } from './trust-finding';
+import { Annotations, Aspects, CfnElement, CfnResource, Stack, Stage } from '../private/aws-cdk-lib';
 import { trustEngine } from '../private/on-first-use';
 
 /**

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { UsageError } from './command';
 import { REGION } from '../private/arns';
+import { region_info } from '../private/aws-cdk-lib';
 import { editDistance } from '../private/edit-distance';
 
 /**
@@ -213,7 +213,7 @@ export function parseCliOptions(args: string[], env: { [name: string]: string | 
  * the nearest known one; `source` says where it came from.
  */
 export function checkRegion(region: string, source: string, allowUnknown: boolean): void {
-  const known = RegionInfo.regions.map(r => r.name);
+  const known = region_info.RegionInfo.regions.map(r => r.name);
   if (known.includes(region) && REGION.test(region)) return;
   if (allowUnknown && REGION.test(region)) return;
   const suggestion = nearest(region.toLowerCase(), known);

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { GitHubClaimCondition } from '../claim-condition';
 import { CliOptions } from './generate-options';
+import { App, CfnOutput, DefaultStackSynthesizer, Stack } from '../private/aws-cdk-lib';
 import { toYaml } from '../private/yaml-text';
 import { GitHubOidcProvider } from '../provider';
 import { GitHubActionsRole } from '../role';

@@ -1,9 +1,7 @@
-import { CfnOutput } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { GitHubClaimCondition } from '../claim-condition';
 import { EcrPushRole } from '../ecr-push-role';
+import { aws_ecr as ecr, aws_iam as iam, CfnOutput } from '../private/aws-cdk-lib';
 import { IGitHubOidcProvider } from '../provider';
 import { GitHubActionsRole } from '../role';
 import { GitHubRepository, GitHubSubject } from '../subject';

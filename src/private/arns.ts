@@ -1,6 +1,5 @@
-import { Stack, Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { IConstruct } from 'constructs';
+import { region_info, Stack, Token } from './aws-cdk-lib';
 import { fragmentsOf } from './iam-strings';
 
 /** An AWS Region code, such as `us-east-1` or `eusc-de-east-1`. */
@@ -36,7 +35,7 @@ export function regionPartition(region: string): { partition: string; domainSuff
   if (other !== undefined && REGION.test(region)) return { partition: other.partition, domainSuffix: other.domainSuffix };
   if (AWS_REGION.test(region)) return { partition: 'aws', domainSuffix: 'amazonaws.com' };
   if (Token.isUnresolved(region)) return undefined;
-  const { partition, domainSuffix } = RegionInfo.get(region);
+  const { partition, domainSuffix } = region_info.RegionInfo.get(region);
   return partition === undefined || domainSuffix === undefined ? undefined : { partition, domainSuffix };
 }
 

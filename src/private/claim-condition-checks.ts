@@ -1,5 +1,5 @@
-import { Token } from 'aws-cdk-lib';
 import { apiName } from './api-names';
+import { Token } from './aws-cdk-lib';
 import { hasDeployTimeValue } from './iam-strings';
 import { NoTokenMatchesError } from './no-token-matches';
 import { GitHubClaimCondition } from '../claim-condition';

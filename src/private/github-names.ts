@@ -1,5 +1,5 @@
-import { Token } from 'aws-cdk-lib';
 import { apiName } from './api-names';
+import { Token } from './aws-cdk-lib';
 import { fragmentsOf, hasDeployTimeValue, hiddenCharacter, literalText, shown } from './iam-strings';
 import { NoTokenMatchesError } from './no-token-matches';
 

@@ -1,5 +1,6 @@
-import { CfnParameter, IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import type { IResolvable, IResolveContext } from 'aws-cdk-lib';
 import { apiName } from './api-names';
+import { CfnParameter, Stack, Token, Tokenization } from './aws-cdk-lib';
 
 /**
  * How a value becomes an IAM string that matches exactly what it says.

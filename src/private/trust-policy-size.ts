@@ -1,6 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { Stack, Token } from './aws-cdk-lib';
 import type { GitHubIssuer } from '../issuer';
 import { regionPartition } from './arns';
 

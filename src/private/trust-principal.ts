@@ -1,6 +1,5 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { apiName } from './api-names';
+import { aws_iam as iam, Token } from './aws-cdk-lib';
 import { hasDeployTimeValue, likePattern } from './iam-strings';
 import type { GitHubClaimCondition } from '../claim-condition';
 import type { IGitHubOidcProvider } from '../provider';

@@ -1,5 +1,5 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { Stack, Token } from './aws-cdk-lib';
 import type { GitHubSubject } from '../subject';
 import type { GitHubWorkflowOptions } from '../workflow';
 import { apiName } from './api-names';

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token } from './aws-cdk-lib';
 import { hasDeployTimeValue, matchesLike } from './iam-strings';
 import type { GitHubClaimCondition } from '../claim-condition';
 import type { GitHubRepository, GitHubSubject } from '../subject';

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnOutput, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { constructId, manifestRoles, ManifestRole, variableFor } from './manifest-roles';
 import { ManifestError, readManifest } from './read-manifest';
 import { assignStacks, parseAssignment, RoleCost, StackAssignment } from './stack-plan';
+import { App, CfnOutput, DefaultStackSynthesizer, Stack } from '../../private/aws-cdk-lib';
 import { toYaml } from '../../private/yaml-text';
 import { GitHubOidcProvider, IGitHubOidcProvider } from '../../provider';
 import { GitHubActionsRole } from '../../role';
