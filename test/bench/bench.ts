@@ -15,6 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ts from 'typescript';
 import { Build, ENV, ISSUER } from './builds';
 import { byHand } from './by-hand';
+import { canCountInstructions, instructionsOfBoth } from './instructions';
 import { median, processRun } from './process-run';
 import { withLibrary } from './with-library';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
@@ -226,7 +227,7 @@ function withValidation<T>(setting: string | undefined, measure: () => T): T {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const lines: string[] = [
     `Machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ` +
       `aws-cdk-lib ${cdkLibVersion()}; median of ${RUNS} runs, library and baseline alternating`,
@@ -251,6 +252,19 @@ function main(): void {
     lines.push(row([`TypeScript: whole process (start, load, build, synth), ${roles} role${roles > 1 ? 's' : ''}, validation off, median of ${PROCESS_RUNS}`,
       `${whole.library.toFixed(0)} ms, ${whole.libraryMiB.toFixed(0)} MiB`, `${whole.hand.toFixed(0)} ms, ${whole.handMiB.toFixed(0)} MiB`,
       ratio(whole.library, whole.hand)]));
+  }
+  if (canCountInstructions()) {
+    const millions = (count: number) => `${(count / 1e6).toFixed(1)} M`;
+    const counted = await instructionsOfBoth(scripts.imports, []);
+    lines.push(row(['TypeScript: import in a new process, CPU instructions (valgrind; V8 single-threaded and predictable)',
+      millions(counted.library), millions(counted.hand), `+${millions(counted.library - counted.hand)}`]));
+    for (const roles of [1, 100, 1000]) {
+      const whole = await instructionsOfBoth(scripts.synth, [String(roles)]);
+      lines.push(row([`TypeScript: whole process, ${roles} role${roles > 1 ? 's' : ''}, validation off, CPU instructions (as above)`,
+        millions(whole.library), millions(whole.hand), `${(whole.library / whole.hand).toFixed(3)}x`]));
+    }
+  } else {
+    lines.push(row(['TypeScript: whole process, CPU instructions', 'not counted: install valgrind (Debian: apt-get install valgrind)', '', '']));
   }
   const cli = cliRuns();
   const shown = (run: { ms: number; rssMiB: number }) => `${run.ms.toFixed(0)} ms, ${run.rssMiB.toFixed(0)} MiB`;
@@ -308,4 +322,7 @@ function acceptedBySizeCheck(limit: number): number {
   }
 }
 
-main();
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
