@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ts from 'typescript';
 import { Build, ENV, ISSUER } from './builds';
 import { byHand } from './by-hand';
-import { canCountInstructions, instructionsOfBoth } from './instructions';
+import { instructionsOfBoth, valgrindVersion } from './instructions';
 import { median, processRun } from './process-run';
 import { withLibrary } from './with-library';
 import { GitHubActionsRole, GitHubOidcProvider, GitHubRepository } from '../../src';
@@ -230,7 +230,7 @@ function withValidation<T>(setting: string | undefined, measure: () => T): T {
 async function main(): Promise<void> {
   const lines: string[] = [
     `Machine: ${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ` +
-      `aws-cdk-lib ${cdkLibVersion()}; median of ${RUNS} runs, library and baseline alternating`,
+      `aws-cdk-lib ${cdkLibVersion()}; ${valgrindVersion() ?? 'no valgrind'}; median of ${RUNS} runs, library and baseline alternating`,
     '',
     row(['measure', 'library', 'hand-written aws-cdk-lib', 'ratio']),
     row(['---', '---', '---', '---']),
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
       `${whole.library.toFixed(0)} ms, ${whole.libraryMiB.toFixed(0)} MiB`, `${whole.hand.toFixed(0)} ms, ${whole.handMiB.toFixed(0)} MiB`,
       ratio(whole.library, whole.hand)]));
   }
-  if (canCountInstructions()) {
+  if (valgrindVersion() !== undefined) {
     const millions = (count: number) => `${(count / 1e6).toFixed(1)} M`;
     const counted = await instructionsOfBoth(scripts.imports, []);
     lines.push(row(['TypeScript: import in a new process, CPU instructions (valgrind; V8 single-threaded and predictable)',

@@ -10,9 +10,10 @@ import { spawn, spawnSync } from 'child_process';
 
 const PREDICTABLE_V8 = ['--single-threaded', '--v8-pool-size=0', '--predictable', '--random-seed=1', '--hash-seed=1'];
 
-/** Whether valgrind is installed. */
-export function canCountInstructions(): boolean {
-  return spawnSync('valgrind', ['--version']).status === 0;
+/** The installed valgrind's version, such as `valgrind-3.19.0`, or undefined where it is not installed. */
+export function valgrindVersion(): string | undefined {
+  const result = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 /** The instructions of one whole process of `script` with `args`, template validation off. */
