@@ -101,6 +101,11 @@ project.eslint?.addOverride({
       paths: [{ name: 'aws-cdk-lib', message: throughOneModule, allowTypeImports: true }],
       patterns: [{ group: ['aws-cdk-lib/*'], message: throughOneModule, allowTypeImports: true }],
     }],
+    // The same for require() and import(), which the rule above does not see.
+    'no-restricted-syntax': ['error', {
+      selector: ":matches(CallExpression[callee.name='require'], ImportExpression) > Literal[value=/^aws-cdk-lib(\\/|$)/]",
+      message: throughOneModule,
+    }],
   },
 });
 
