@@ -7,7 +7,7 @@
  * imported aws-cdk-lib was a third of the library's import time. So modules import aws-cdk-lib's
  * classes and namespaces from here; types alone may still come from aws-cdk-lib (`import type`),
  * which compiles to nothing. The namespaces are aws-cdk-lib's lazy ones (`aws_iam` and so on), so
- * aws-ecr and region-info load when first used. ESLint's `no-restricted-imports` keeps it this way.
+ * aws-ecr and region-info load when first used. ESLint rules (in .projenrc.ts) keep it this way.
  */
 export {
   Annotations,
